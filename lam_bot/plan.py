@@ -2,23 +2,57 @@
 
 One pydantic model is the source of the JSON schema for the grammar (mlx) and for
 `response_format` (OpenAI-compatible servers), of parsing, of synthesis and of the
-benchmark's plan scorer. Every string and list is bounded so the longest possible
-plan fits the token budget (see `MAX_PLAN_TOKENS`); optional fields are
-required-but-nullable so strict structured-output modes accept the same schema.
+benchmark's plan scorer. Optional fields (`tool`, `on_failure`) are required but
+nullable, so strict structured-output modes accept the same schema; `extra="forbid"`
+closes every object, so a grammar never lets the model invent keys.
+
+Token budget. Every string and list is bounded so the longest possible plan fits
+`MAX_PLAN_TOKENS`. Worst case in characters of compact JSON (strings at maxLength,
+lists at maxItems, ~15 characters of keys and punctuation per field):
+
+    reasoning 600 + name 64 + description 240 + role 240                   ~ 1,200
+    tools      4 x (name 40 + description 160 + returns 120
+                    + 3 parameters x (name 32 + description 100 + ~60))     ~ 3,700
+    skills     3 x (name 40 + description 160 + trigger 140 + output 140
+                    + 3 inputs x 192 + 5 steps x (140 + 40 + 120 + ~50))    ~ 8,200
+    constraints 5 x 140                                                     ~   750
+    total                                                                   ~ 13,900
+
+Filled with English prose that is ~3,000 tokens of the real Qwen3 tokenizer
+(about 4.5 characters per token; `worst_case_plan()` builds it and
+benchmarks/grammar_cost.py measures it: see `WORST_CASE_TOKENS`). The budget
+`MAX_PLAN_TOKENS` (4,096) leaves room above that, so a real plan is never cut
+off. A random-weight model writes noise tokens, which the grammar accepts only while
+they fit the remaining length; its plans measure well under the budget too
+(tests/generate/test_mlx.py). The seed's example plan is ~300 tokens compact.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import json
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from lam_bot.errors import GenerationError
 
 AGENT_NAME_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 IDENTIFIER_PATTERN = r"^[a-z_][a-z0-9_]*$"
 
+# Budget for the model's output; must exceed the measured worst case below.
+MAX_PLAN_TOKENS = 4096
+# Measured by benchmarks/grammar_cost.py on `worst_case_plan()` (compact JSON).
+WORST_CASE_TOKENS = 3100
+
 
 def _text(max_length: int) -> type[str]:
     return Annotated[str, StringConstraints(min_length=1, max_length=max_length)]  # type: ignore[return-value]
+
+
+def _ident(max_length: int) -> type[str]:
+    constraint = StringConstraints(pattern=IDENTIFIER_PATTERN, min_length=1, max_length=max_length)
+    return Annotated[str, constraint]  # type: ignore[return-value]
 
 
 class _Strict(BaseModel):
@@ -29,48 +63,138 @@ ParamType = Literal["string", "integer", "number", "boolean", "array", "object"]
 
 
 class Parameter(_Strict):
-    name: Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN, max_length=40)]
+    name: _ident(32)  # type: ignore[valid-type]
     type: ParamType
-    description: _text(120)  # type: ignore[valid-type]
+    description: _text(100)  # type: ignore[valid-type]
     required: bool
 
 
 class ToolSpec(_Strict):
-    name: Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN, max_length=40)]
-    description: _text(200)  # type: ignore[valid-type]
-    parameters: list[Parameter] = Field(max_length=4)
+    name: _ident(40)  # type: ignore[valid-type]
+    description: _text(160)  # type: ignore[valid-type]
+    parameters: list[Parameter] = Field(max_length=3)
     returns: _text(120)  # type: ignore[valid-type]
 
 
 class Step(_Strict):
-    action: _text(160)  # type: ignore[valid-type]
-    tool: Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN, max_length=40)] | None
+    action: _text(140)  # type: ignore[valid-type]
+    tool: _ident(40) | None  # type: ignore[valid-type]
     on_failure: _text(120) | None  # type: ignore[valid-type]
 
 
 class Skill(_Strict):
-    name: Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN, max_length=40)]
-    description: _text(200)  # type: ignore[valid-type]
-    trigger: _text(160)  # type: ignore[valid-type]
+    name: _ident(40)  # type: ignore[valid-type]
+    description: _text(160)  # type: ignore[valid-type]
+    trigger: _text(140)  # type: ignore[valid-type]
     inputs: list[Parameter] = Field(max_length=3)
-    steps: list[Step] = Field(min_length=1, max_length=6)
-    output: _text(160)  # type: ignore[valid-type]
+    steps: list[Step] = Field(min_length=1, max_length=5)
+    output: _text(140)  # type: ignore[valid-type]
+
+
+AgentName = Annotated[
+    str, StringConstraints(pattern=AGENT_NAME_PATTERN, min_length=3, max_length=64)
+]
 
 
 class AgentSpec(_Strict):
-    name: Annotated[str, StringConstraints(pattern=AGENT_NAME_PATTERN, min_length=3, max_length=64)]
-    description: _text(300)  # type: ignore[valid-type]
-    role: _text(400)  # type: ignore[valid-type]
-    tools: list[ToolSpec] = Field(min_length=1, max_length=5)
+    name: AgentName
+    description: _text(240)  # type: ignore[valid-type]
+    role: _text(240)  # type: ignore[valid-type]
+    tools: list[ToolSpec] = Field(min_length=1, max_length=4)
     skills: list[Skill] = Field(min_length=1, max_length=3)
-    constraints: list[_text(160)] = Field(min_length=1, max_length=6)  # type: ignore[valid-type]
+    constraints: list[_text(140)] = Field(min_length=1, max_length=5)  # type: ignore[valid-type]
 
 
 class Plan(_Strict):
-    reasoning: _text(800)  # type: ignore[valid-type]
+    reasoning: _text(600)  # type: ignore[valid-type]
     agent: AgentSpec
 
 
-def plan_json_schema() -> dict[str, object]:
+def plan_json_schema() -> dict[str, Any]:
     """The plan's JSON schema, as sent to grammars and structured-output servers."""
     return Plan.model_json_schema()
+
+
+_THINK = re.compile(r"^\s*<think>.*?</think>\s*", re.DOTALL)
+_FENCE = re.compile(r"```(?:json)?\s*(\{.*\})\s*```", re.DOTALL)
+
+
+def _json_object(text: str) -> str | None:
+    """The first complete top-level JSON object in `text`, if there is one."""
+    decoder = json.JSONDecoder()
+    for match in re.finditer(r"\{", text):
+        try:
+            _, end = decoder.raw_decode(text, match.start())
+        except json.JSONDecodeError:
+            continue
+        return text[match.start() : end]
+    return None
+
+
+def extract_json(text: str) -> str:
+    """The plan's JSON from a reply: strips `<think>…</think>`, code fences and prose."""
+    body = _THINK.sub("", text, count=1).strip()
+    if body.startswith("{"):
+        return body
+    fenced = _FENCE.search(body)
+    if fenced:
+        return fenced.group(1)
+    found = _json_object(body)
+    if found is None:
+        raise GenerationError("the model's reply contains no JSON object", (body[:200],))
+    return found
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"]) or "plan"
+    return f"{where}: {error['msg']}"
+
+
+def parse_plan(text: str) -> Plan:
+    """Parse and validate a model reply; raise GenerationError with a one-line message."""
+    raw = extract_json(text)
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise GenerationError(f"the model's reply is not valid JSON: {exc}") from None
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as exc:
+        reasons = tuple(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10]
+        )
+        message = f"the plan does not match the schema ({exc.error_count()} errors; "
+        raise GenerationError(message + f"first: {_first_error(exc)})", reasons) from None
+
+
+def _filler(length: int) -> str:
+    words = "the agent checks each container and reports memory use over the limit "
+    return (words * (length // len(words) + 1))[:length].strip().ljust(length, "x")
+
+
+def worst_case_plan() -> Plan:
+    """A plan with every string at its maxLength and every list at maxItems."""
+    schema = plan_json_schema()
+    return Plan.model_validate(_fill(schema, schema))
+
+
+def _fill(node: dict[str, Any], schema: dict[str, Any]) -> Any:
+    if "$ref" in node:
+        return _fill(schema["$defs"][node["$ref"].rsplit("/", 1)[-1]], schema)
+    if "anyOf" in node:
+        return _fill(node["anyOf"][0], schema)
+    kind = node.get("type")
+    if kind == "object":
+        return {key: _fill(sub, schema) for key, sub in node["properties"].items()}
+    if kind == "array":
+        return [_fill(node["items"], schema) for _ in range(node.get("maxItems", 3))]
+    if "enum" in node:
+        return node["enum"][0]
+    if kind == "boolean":
+        return True
+    if node.get("pattern") == AGENT_NAME_PATTERN:
+        return ("memory-monitor-" * 5)[: node["maxLength"]].strip("-")
+    if node.get("pattern") == IDENTIFIER_PATTERN:
+        return ("check_container_" * 4)[: node["maxLength"]]
+    return _filler(node["maxLength"])
