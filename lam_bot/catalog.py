@@ -13,15 +13,54 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 BUILTIN_TOOLS: frozenset[str] = frozenset(
-    """
-    Agent Artifact AskUserQuestion Bash CronCreate CronDelete CronList Edit EndConversation
-    EnterPlanMode EnterWorktree ExitPlanMode ExitWorktree Glob Grep ListAgents
-    ListMcpResourcesTool LSP Monitor NotebookEdit PowerShell PushNotification Read
-    ReadMcpResourceTool RemoteTrigger ReportFindings ScheduleWakeup SendMessage SendUserFile
-    ShareOnboardingGuide Skill TaskCreate TaskGet TaskList TaskOutput TaskStop TaskUpdate
-    TeamCreate TeamDelete TodoWrite ToolSearch WaitForMcpServers WebFetch WebSearch Workflow
-    Write
-    """.split()
+    {
+        "Agent",
+        "Artifact",
+        "AskUserQuestion",
+        "Bash",
+        "CronCreate",
+        "CronDelete",
+        "CronList",
+        "Edit",
+        "EndConversation",
+        "EnterPlanMode",
+        "EnterWorktree",
+        "ExitPlanMode",
+        "ExitWorktree",
+        "Glob",
+        "Grep",
+        "ListAgents",
+        "ListMcpResourcesTool",
+        "LSP",
+        "Monitor",
+        "NotebookEdit",
+        "PowerShell",
+        "PushNotification",
+        "Read",
+        "ReadMcpResourceTool",
+        "RemoteTrigger",
+        "ReportFindings",
+        "ScheduleWakeup",
+        "SendMessage",
+        "SendUserFile",
+        "ShareOnboardingGuide",
+        "Skill",
+        "TaskCreate",
+        "TaskGet",
+        "TaskList",
+        "TaskOutput",
+        "TaskStop",
+        "TaskUpdate",
+        "TeamCreate",
+        "TeamDelete",
+        "TodoWrite",
+        "ToolSearch",
+        "WaitForMcpServers",
+        "WebFetch",
+        "WebSearch",
+        "Workflow",
+        "Write",
+    }
 )
 
 # Legacy name -> current name, or None where the tool is simply gone.
@@ -84,6 +123,34 @@ AGENT_KEYS: frozenset[str] = frozenset(
         "initialPrompt",
     }
 )
+
+# Fields Claude Code reads in a skill's SKILL.md (the Agent Skills specification's plus its
+# own) and in a command file; `version` is not read but is common in the wild.
+SKILL_KEYS: frozenset[str] = frozenset(
+    {
+        "name",
+        "description",
+        "license",
+        "compatibility",
+        "metadata",
+        "allowed-tools",
+        "version",
+        "argument-hint",
+        "disable-model-invocation",
+        "user-invocable",
+        "model",
+        "context",
+        "agent",
+        "hooks",
+    }
+)
+COMMAND_KEYS: frozenset[str] = frozenset(
+    {"description", "allowed-tools", "argument-hint", "model", "disable-model-invocation"}
+)
+
+# Documented forms: an agent name, a skill name (also no leading/trailing/doubled hyphen).
+NAME_MAX = 64
+SKILL_DESCRIPTION_MAX = 1024
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,57 @@
+"""SARIF 2.1.0, ready for GitHub code-scanning upload (`github/codeql-action/upload-sarif`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import PurePath
+from typing import Any
+
+from lam_bot import __version__
+from lam_bot.report.summary import all_diagnostics
+from lam_bot.validator.model import Diagnostic, FileResult
+from lam_bot.validator.rules.ids import RULE_HELP
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/lam-bot/lam-bot"
+
+
+def _rules(diagnostics: Sequence[Diagnostic]) -> list[str]:
+    return sorted({d.rule for d in diagnostics})
+
+
+def _rule(rule: str) -> dict[str, Any]:
+    text = RULE_HELP.get(rule, rule)
+    return {"id": rule, "name": rule, "shortDescription": {"text": text}}
+
+
+def _result(d: Diagnostic, index: int) -> dict[str, Any]:
+    region = {"startLine": max(d.line, 1), "startColumn": max(d.col, 1)}
+    location = {"artifactLocation": {"uri": PurePath(d.path).as_posix()}, "region": region}
+    return {
+        "ruleId": d.rule,
+        "ruleIndex": index,
+        "level": "error" if d.severity == "error" else "warning",
+        "message": {"text": d.message},
+        "locations": [{"physicalLocation": location}],
+    }
+
+
+def render_sarif(results: Sequence[FileResult]) -> str:
+    """The SARIF log: one run, one driver, its rules, one result per diagnostic."""
+    import json
+
+    diagnostics = all_diagnostics(results)
+    rules = _rules(diagnostics)
+    index = {rule: i for i, rule in enumerate(rules)}
+    driver = {
+        "name": "lam-bot",
+        "version": __version__,
+        "informationUri": INFORMATION_URI,
+        "rules": [_rule(r) for r in rules],
+    }
+    run = {
+        "tool": {"driver": driver},
+        "results": [_result(d, index[d.rule]) for d in diagnostics],
+    }
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2) + "\n"

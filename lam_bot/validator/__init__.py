@@ -1,0 +1,119 @@
+"""The validator: checks agent, skill and command files the way Claude Code loads them.
+
+    paths -> discover -> read -> frontmatter -> rules[kind] -> score -> FileResult
+
+`check_text` checks text in memory (the generator's gate); `check_paths` checks files
+and directories and adds the one rule that needs several files: two agents with the
+same name in one scope (the later one in path order gets the error).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from lam_bot.catalog import DEFAULT_CATALOG, Catalog, load_catalog
+from lam_bot.validator.discover import Target, discover
+from lam_bot.validator.frontmatter import Document, parse_document
+from lam_bot.validator.model import Diagnostic, FileResult, Finding, RubricItem, error
+from lam_bot.validator.rules import KINDS, RULES
+from lam_bot.validator.score import score_agent
+from lam_bot.validator.source import Source, read_source, text_source
+
+__all__ = [
+    "KINDS",
+    "Diagnostic",
+    "FileResult",
+    "RubricItem",
+    "apply_min_score",
+    "check_paths",
+    "check_text",
+    "exit_code",
+]
+
+
+class _Checked(NamedTuple):
+    result: FileResult
+    document: Document | None
+
+
+def check_text(
+    text: str, path: str = "<memory>", kind: str = "agent", catalog: Catalog = DEFAULT_CATALOG
+) -> FileResult:
+    """Validate in-memory text as a file of `kind` shown as `path`."""
+    return _check(text_source(text), path, kind, catalog).result
+
+
+def check_paths(
+    paths: Sequence[Path], kind: str | None = None, catalog: Catalog | None = None
+) -> list[FileResult]:
+    """Validate the files under `paths` (see `lam_bot.validator.discover`), in path order."""
+    targets = discover(paths, kind)
+    if catalog is None:
+        catalog = load_catalog(paths[0].parent if paths else None)
+    checked = [_check(read_source(t.path), t.display, t.kind, catalog) for t in targets]
+    return _with_duplicates(targets, checked)
+
+
+def _check(source: Source, path: str, kind: str, catalog: Catalog) -> _Checked:
+    if kind not in RULES:
+        from lam_bot.errors import UsageError
+
+        raise UsageError(f"unknown kind {kind!r} (choose from {', '.join(KINDS)})")
+    findings: list[Finding] = list(source.findings)
+    document = None
+    if source.text is not None:
+        document = parse_document(source.text)
+        findings += document.findings
+        findings += RULES[kind](document, path, catalog)
+    score, rubric = score_agent(document, findings, catalog) if kind == "agent" else (None, ())
+    return _Checked(_result(path, kind, score, rubric, findings), document)
+
+
+def _result(
+    path: str,
+    kind: str,
+    score: int | None,
+    rubric: tuple[RubricItem, ...],
+    findings: Sequence[Finding],
+) -> FileResult:
+    ordered = sorted(findings, key=lambda f: (f.line, f.col, f.rule))
+    return FileResult(path, kind, score, rubric, tuple(f.at(path) for f in ordered))
+
+
+def _with_duplicates(targets: Sequence[Target], checked: Sequence[_Checked]) -> list[FileResult]:
+    first: dict[tuple[str, str], str] = {}
+    results = []
+    for target, (result, document) in zip(targets, checked, strict=True):
+        field = document.fields.get("name") if document and target.kind == "agent" else None
+        if field is not None and isinstance(field.value, str):
+            key = (target.scope, field.value)
+            if key in first:
+                message = f"agent name `{field.value}` is already used by {first[key]}"
+                extra = error(field.line, field.col, "name-duplicate", message).at(result.path)
+                diagnostics = sorted((*result.diagnostics, extra), key=lambda d: (d.line, d.col))
+                result = result._replace(diagnostics=tuple(diagnostics))
+            else:
+                first[key] = result.path
+        results.append(result)
+    return results
+
+
+def apply_min_score(results: Sequence[FileResult], minimum: int) -> list[FileResult]:
+    """Turn an agent score below `minimum` into an error diagnostic."""
+    updated = []
+    for result in results:
+        if result.score is not None and result.score < minimum:
+            missed = ", ".join(i.key for i in result.rubric if i.points < i.max_points)
+            message = f"score {result.score} is below --min-score {minimum} (missed: {missed})"
+            extra = Diagnostic(result.path, 1, 1, "score-low", "error", message)
+            result = result._replace(diagnostics=(extra, *result.diagnostics))
+        updated.append(result)
+    return updated
+
+
+def exit_code(results: Sequence[FileResult], strict: bool = False) -> int:
+    """1 when any file has errors (or warnings, when strict), else 0."""
+    failing = any(r.errors or (strict and r.warnings) for r in results)
+    return 1 if failing else 0

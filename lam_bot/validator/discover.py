@@ -1,0 +1,125 @@
+"""Which files to check, of which kind, and in which scope agent names must be unique.
+
+Kinds: a `SKILL.md` is a skill; a `.md` under an `agents/` folder is an agent, under a
+`commands/` folder a command (the nearest such folder decides); a plugin's
+`.claude-plugin/plugin.json` may list agent files anywhere in the plugin. Everything
+else inside a skill's folder is the skill's own material and is never checked.
+Walking a directory skips README.md, hidden folders other than `.claude`, and other
+Markdown. A file named explicitly gets its kind from its path, agent by default.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from lam_bot.errors import InputError
+
+SKILL_FILE = "SKILL.md"
+MANIFEST = Path(".claude-plugin") / "plugin.json"
+FOLDER_KINDS = {"agents": "agent", "commands": "command"}
+SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__"})
+
+
+class Target(NamedTuple):
+    """One file to check: its path as shown, its kind, and its agent-name scope."""
+
+    path: Path
+    display: str
+    kind: str
+    scope: str
+
+
+def discover(paths: Sequence[Path], kind: str | None = None) -> list[Target]:
+    """The files to check under `paths`, each once, in path order."""
+    targets: dict[str, Target] = {}
+    for path in paths:
+        if path.is_dir():
+            found = list(_walk(path, kind))
+        elif path.exists():
+            found = _explicit(path, kind)
+        else:
+            raise InputError(f"{path}: no such file or directory")
+        for target in found:
+            targets.setdefault(os.path.realpath(target.path), target)
+    return sorted(targets.values(), key=lambda t: t.display)
+
+
+def kind_of(parts: Sequence[str], name: str) -> str | None:
+    """The kind a path implies: skill, agent, command, or None for other files."""
+    if name == SKILL_FILE:
+        return "skill"
+    for part in reversed(parts):
+        if part in FOLDER_KINDS:
+            return FOLDER_KINDS[part]
+    return None
+
+
+def _explicit(path: Path, kind: str | None) -> list[Target]:
+    if kind is None and path.name != SKILL_FILE and _in_skill(path):
+        return []
+    actual = kind or kind_of(path.parent.parts, path.name) or "agent"
+    return [Target(path, str(path), actual, _scope(path))]
+
+
+def _in_skill(path: Path) -> bool:
+    return any((folder / SKILL_FILE).is_file() for folder in path.parents)
+
+
+def _scope(path: Path, plugin_root: Path | None = None) -> str:
+    """Agents under one `agents/` folder, or listed by one plugin, share a scope."""
+    folder = path.parent
+    for ancestor in (folder, *folder.parents):
+        if ancestor.name == "agents":
+            return os.path.realpath(ancestor)
+    return os.path.realpath(plugin_root or folder)
+
+
+def _walk(root: Path, kind: str | None) -> Iterator[Target]:
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if _walkable(d))
+        if SKILL_FILE in files:
+            dirs[:] = []  # the rest of a skill's folder is its own material
+            yield Target(here / SKILL_FILE, str(here / SKILL_FILE), kind or "skill", "")
+            continue
+        if (here / MANIFEST).is_file():
+            yield from _manifest_agents(here, kind)
+        parts = (root.resolve().name, *here.relative_to(root).parts)
+        for name in sorted(files):
+            file_kind = _walked_kind(parts, name, kind)
+            if file_kind:
+                yield Target(here / name, str(here / name), file_kind, _scope(here / name))
+
+
+def _walkable(name: str) -> bool:
+    return name not in SKIPPED_DIRS and (not name.startswith(".") or name == ".claude")
+
+
+def _walked_kind(parts: Sequence[str], name: str, kind: str | None) -> str | None:
+    if not name.endswith(".md") or name == "README.md":
+        return None
+    return kind or kind_of(parts, name)
+
+
+def _manifest_agents(plugin: Path, kind: str | None) -> Iterator[Target]:
+    """Agent files a plugin manifest lists outside the `agents/` convention."""
+    import json  # only plugins pay for it
+
+    try:
+        manifest = json.loads((plugin / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    entries = manifest.get("agents") if isinstance(manifest, dict) else None
+    if isinstance(entries, str):
+        entries = [entries]
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, str):
+            continue
+        path = plugin / entry
+        files = sorted(path.glob("*.md")) if path.is_dir() else [path]
+        for file in files:
+            if file.is_file():
+                yield Target(file, os.path.normpath(file), kind or "agent", _scope(file, plugin))

@@ -1,0 +1,196 @@
+"""Splitting a markdown file into YAML frontmatter and body, and parsing the YAML safely.
+
+The YAML goes through libyaml's event parser (`yaml.CSafeLoader`) and a small composer
+of our own that keeps every node's position, refuses anchors and aliases (so an alias
+bomb stops at its first anchor, long before it can expand), refuses duplicate keys
+(Claude Code's parser drops the whole frontmatter on them) and limits nesting depth.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import yaml
+
+from lam_bot.validator.model import Finding, error
+
+MAX_DEPTH = 64
+# The frontmatter starts on the file's second line, after the opening `---`.
+FIRST_LINE = 2
+
+
+class Field(NamedTuple):
+    """One top-level frontmatter entry: its key's position and its value's node."""
+
+    line: int
+    col: int
+    value: Any
+    node: yaml.Node
+
+
+class Document(NamedTuple):
+    """A parsed file. `fields` is empty when there is no usable frontmatter."""
+
+    text: str
+    has_frontmatter: bool
+    fields: dict[str, Field]
+    body: str
+    body_line: int
+    findings: tuple[Finding, ...]
+
+    @property
+    def parsed(self) -> bool:
+        """True when the frontmatter is absent or parsed into a mapping."""
+        return not self.findings
+
+
+class _Reject(Exception):
+    def __init__(self, rule: str, mark: Any, message: str) -> None:
+        super().__init__(message)
+        self.finding = error(mark.line + FIRST_LINE, mark.column + 1, rule, message)
+
+
+def position(node: yaml.Node) -> tuple[int, int]:
+    """The file line and column (1-based) where `node` starts."""
+    return node.start_mark.line + FIRST_LINE, node.start_mark.column + 1
+
+
+def parse_document(text: str) -> Document:
+    """Split `text` (already normalised to `\\n`) and parse its frontmatter."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        return Document(text, False, {}, text, 1, ())
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
+    if end is None:
+        finding = error(1, 1, "frontmatter-unterminated", "frontmatter has no closing `---` line")
+        return Document(text, True, {}, "", len(lines) + 1, (finding,))
+    body = "\n".join(lines[end + 1 :])
+    fields, findings = _parse_yaml(lines[1:end])
+    return Document(text, True, fields, body, end + 2, findings)
+
+
+def _parse_yaml(lines: list[str]) -> tuple[dict[str, Field], tuple[Finding, ...]]:
+    for number, line in enumerate(lines, FIRST_LINE):
+        if line.startswith("\t"):
+            message = "tab used as indentation in frontmatter (YAML allows spaces only)"
+            return {}, (error(number, 1, "frontmatter-tab", message),)
+    try:
+        root = _compose("\n".join(lines))
+        return _fields(root), ()
+    except _Reject as exc:
+        return {}, (exc.finding,)
+    except yaml.MarkedYAMLError as exc:
+        return {}, (_yaml_finding(exc),)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
+        message = f"frontmatter YAML cannot be read: {_one_line(str(exc))}"
+        return {}, (error(FIRST_LINE, 1, "frontmatter-yaml", message),)
+
+
+def _yaml_finding(exc: yaml.MarkedYAMLError) -> Finding:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + FIRST_LINE, mark.column + 1) if mark else (FIRST_LINE, 1)
+    problem = _one_line(exc.problem or exc.context or "invalid YAML")
+    if "mapping values are not allowed" in problem:
+        problem += " (an unquoted `: ` inside a value? quote the value)"
+    if "nesting depth" in problem:  # libyaml's own limit (1,000 levels)
+        return error(line, col, "frontmatter-too-deep", f"frontmatter nests too deeply: {problem}")
+    return error(line, col, "frontmatter-yaml", f"frontmatter YAML does not parse: {problem}")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:200]
+
+
+def _fields(root: yaml.Node | None) -> dict[str, Field]:
+    if root is None:
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        raise _Reject("frontmatter-not-mapping", root.start_mark, "frontmatter is not a mapping")
+    loader = yaml.CSafeLoader("")
+    try:
+        fields = {}
+        for key_node, value_node in root.value:
+            key = loader.construct_object(key_node, deep=True)
+            line, col = position(key_node)
+            value = loader.construct_object(value_node, deep=True)
+            fields[str(key)] = Field(line, col, value, value_node)
+        return fields
+    finally:
+        loader.dispose()
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """Build yaml nodes from libyaml events, refusing anchors, aliases and duplicate keys."""
+    composer = _Composer(yaml.CSafeLoader(""))
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        composer.feed(event)
+    return composer.root
+
+
+class _Composer:
+    def __init__(self, resolver: Any) -> None:
+        self.resolver = resolver
+        self.root: yaml.Node | None = None
+        self.documents = 0
+        # Open collections: (node, pending key node, keys seen so far).
+        self.stack: list[tuple[yaml.Node, list[yaml.Node], set[str]]] = []
+
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Reject(
+                "frontmatter-alias", event.start_mark, "YAML anchors and aliases are not allowed"
+            )
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise _Reject("frontmatter-yaml", event.start_mark, "more than one YAML document")
+        elif isinstance(event, yaml.ScalarEvent):
+            self._attach(self._scalar(event))
+        elif isinstance(event, yaml.CollectionStartEvent):
+            self._open(event)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            self.stack.pop()[0].end_mark = event.end_mark
+
+    def _scalar(self, event: yaml.ScalarEvent) -> yaml.ScalarNode:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        start: Any = event.start_mark  # libyaml's own Mark type, which the stubs do not know
+        end: Any = event.end_mark
+        return yaml.ScalarNode(tag, event.value, start, end, event.style)
+
+    def _open(self, event: yaml.CollectionStartEvent) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            message = f"frontmatter nests deeper than {MAX_DEPTH} levels"
+            raise _Reject("frontmatter-too-deep", event.start_mark, message)
+        kind = yaml.MappingNode if isinstance(event, yaml.MappingStartEvent) else yaml.SequenceNode
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolver.resolve(kind, None, event.implicit)
+        start: Any = event.start_mark
+        node = kind(tag, [], start, None, flow_style=event.flow_style)
+        self._attach(node)
+        self.stack.append((node, [], set()))
+
+    def _attach(self, node: yaml.Node) -> None:
+        if not self.stack:
+            self.root = node
+            return
+        parent, pending, seen = self.stack[-1]
+        if isinstance(parent, yaml.SequenceNode):
+            parent.value.append(node)
+        elif not pending:
+            self._check_duplicate(node, seen)
+            pending.append(node)
+        else:
+            parent.value.append((pending.pop(), node))
+
+    @staticmethod
+    def _check_duplicate(key: yaml.Node, seen: set[str]) -> None:
+        if not isinstance(key, yaml.ScalarNode):
+            return
+        if key.value in seen:
+            raise _Reject(
+                "frontmatter-duplicate-key", key.start_mark, f"duplicate key {key.value!r}"
+            )
+        seen.add(key.value)

@@ -1,0 +1,72 @@
+"""The records a validation run produces: diagnostics, rubric items, per-file results."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+ERROR = "error"
+WARNING = "warning"
+
+
+class Diagnostic(NamedTuple):
+    """One finding, pointing at the offending line (1-based line and column)."""
+
+    path: str
+    line: int
+    col: int
+    rule: str
+    severity: str
+    message: str
+
+
+class RubricItem(NamedTuple):
+    """One line of the execution-mode score."""
+
+    key: str
+    label: str
+    points: int
+    max_points: int
+
+
+class FileResult(NamedTuple):
+    """Everything found in one file; `score` and `rubric` are for agents only."""
+
+    path: str
+    kind: str
+    score: int | None
+    rubric: tuple[RubricItem, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        """The diagnostics with severity error."""
+        return tuple(d for d in self.diagnostics if d.severity == ERROR)
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        """The diagnostics with severity warning."""
+        return tuple(d for d in self.diagnostics if d.severity == WARNING)
+
+
+class Finding(NamedTuple):
+    """A diagnostic before it knows its file: rules return these."""
+
+    line: int
+    col: int
+    rule: str
+    severity: str
+    message: str
+
+    def at(self, path: str) -> Diagnostic:
+        """This finding as a diagnostic of `path`."""
+        return Diagnostic(path, self.line, self.col, self.rule, self.severity, self.message)
+
+
+def error(line: int, col: int, rule: str, message: str) -> Finding:
+    """An error finding."""
+    return Finding(line, col, rule, ERROR, message)
+
+
+def warning(line: int, col: int, rule: str, message: str) -> Finding:
+    """A warning finding."""
+    return Finding(line, col, rule, WARNING, message)

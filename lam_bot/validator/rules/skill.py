@@ -1,0 +1,60 @@
+"""Rules for skills (`SKILL.md`).
+
+Frontmatter is optional (Claude Code then uses the folder name and the first paragraph);
+when present it must parse. The name follows the Agent Skills specification: 1–64 of
+`[a-z0-9-]`, no leading, trailing or doubled hyphen.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+from lam_bot.catalog import NAME_MAX, SKILL_DESCRIPTION_MAX, SKILL_KEYS, Catalog
+from lam_bot.validator.frontmatter import Document
+from lam_bot.validator.model import Finding, error, warning
+from lam_bot.validator.rules.common import check_description_type, check_model, check_unknown_keys
+from lam_bot.validator.tools import check_tool_field
+
+SKILL_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def check_skill(doc: Document, path: str, catalog: Catalog) -> list[Finding]:
+    """Findings for a SKILL.md (frontmatter errors are the document's own)."""
+    findings = _name(doc, path) + _description(doc) + check_model(doc, catalog)
+    field = doc.fields.get("allowed-tools")
+    if field is not None:
+        findings += check_tool_field(
+            "allowed-tools", field, catalog, list_warning=False, spaces=True
+        )
+    return findings + check_unknown_keys(doc, SKILL_KEYS, "skill")
+
+
+def _name(doc: Document, path: str) -> list[Finding]:
+    field = doc.fields.get("name")
+    if field is None:
+        return []
+    name = field.value
+    if not isinstance(name, str) or len(name) > NAME_MAX or not SKILL_NAME.fullmatch(name):
+        message = (
+            f"skill name {name!r} must be 1-{NAME_MAX} lowercase letters, digits and single"
+            " hyphens, not starting or ending with a hyphen"
+        )
+        return [error(field.line, field.col, "skill-name-invalid", message)]
+    folder = PurePath(path).parent.name
+    if folder and folder != name:
+        message = f"skill name `{name}` differs from its folder `{folder}`"
+        return [warning(field.line, field.col, "skill-name-mismatch", message)]
+    return []
+
+
+def _description(doc: Document) -> list[Finding]:
+    field = doc.fields.get("description")
+    if field is None or not isinstance(field.value, str):
+        return check_description_type(doc)
+    if len(field.value) > SKILL_DESCRIPTION_MAX:
+        message = (
+            f"skill description is {len(field.value)} characters (at most {SKILL_DESCRIPTION_MAX})"
+        )
+        return [error(field.line, field.col, "description-too-long", message)]
+    return []

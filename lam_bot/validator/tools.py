@@ -1,0 +1,186 @@
+"""Tool lists: splitting `tools` / `allowed-tools` values and checking each entry.
+
+Accepted entries: a catalog tool (`Read`), a catalog tool with a specifier in
+parentheses (`Bash(git diff:*)`, `Agent(worker, researcher)`), and MCP names
+(`mcp__server`, `mcp__server__tool`, `mcp__server__*`). Lists are split on commas
+outside parentheses (skills also on spaces), so a specifier stays whole.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from lam_bot.catalog import Catalog
+from lam_bot.validator.frontmatter import Field, position
+from lam_bot.validator.model import Finding, error, warning
+
+_MCP = re.compile(r"mcp__[\w.\-]+(__(\*|[\w.\-]+))?")
+_SPECIFIED = re.compile(r"([A-Za-z][\w-]*)\((.*)\)", re.DOTALL)
+
+OK, LEGACY, UNKNOWN, EMPTY = "ok", "legacy", "unknown", "empty"
+
+
+def split_tools(text: str, spaces: bool = False) -> list[tuple[int, str]]:
+    """(offset, entry) pairs of a tool string, split outside parentheses."""
+    entries: list[tuple[int, str]] = []
+    depth, start = 0, 0
+    for index, char in enumerate(text + ","):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and (char == "," or (spaces and char.isspace())):
+            raw = text[start:index]
+            if raw.strip() or char == ",":
+                entries.append((start + len(raw) - len(raw.lstrip()), raw.strip()))
+            start = index + 1
+    if spaces:
+        entries = [entry for entry in entries if entry[1]]
+    elif len(entries) == 1 and not entries[0][1]:
+        entries = []
+    return entries
+
+
+def base_name(entry: str) -> str:
+    """The tool name of an entry, without its specifier."""
+    match = _SPECIFIED.fullmatch(entry)
+    return match.group(1) if match else entry
+
+
+def classify(entry: str, catalog: Catalog) -> str:
+    """OK, LEGACY, UNKNOWN or EMPTY."""
+    if not entry:
+        return EMPTY
+    if _MCP.fullmatch(entry):
+        return OK
+    name = base_name(entry)
+    if name in catalog.tools:
+        return OK
+    return LEGACY if name in catalog.legacy else UNKNOWN
+
+
+def suggest(name: str, catalog: Catalog) -> str | None:
+    """A known tool name close to `name` (other case, or a typo), if there is one."""
+    folded = name.casefold()
+    for known in sorted(catalog.tools):
+        if known.casefold() == folded:
+            return known
+    limit = 1 if len(name) < 5 else 2
+    close = [k for k in sorted(catalog.tools) if _distance(folded, k.casefold(), limit) <= limit]
+    return close[0] if len(close) == 1 else None
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up (limit + 1) as soon as it exceeds `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def entry_findings(
+    entry: str, key: str, catalog: Catalog, line: int, col: int, subagent_mode: str | None
+) -> list[Finding]:
+    """Findings for one entry; `subagent_mode`: the agent's permissionMode, None elsewhere."""
+    kind = classify(entry, catalog)
+    name = base_name(entry)
+    if kind == EMPTY:
+        return [warning(line, col, "tool-empty", f"empty entry in `{key}` (a stray comma?)")]
+    if kind == LEGACY:
+        current = catalog.legacy[name]
+        hint = f"use `{current}`" if current else "it no longer exists; remove it"
+        return [warning(line, col, "tool-legacy", f"legacy tool `{name}` in `{key}`: {hint}")]
+    if kind == UNKNOWN:
+        close = suggest(name, catalog)
+        hint = f" (did you mean `{close}`?)" if close else ""
+        message = f"`{entry}` in `{key}` is not a Claude Code tool{hint}"
+        return [error(line, col, "tool-unknown", message)]
+    plan_exit = name == "ExitPlanMode" and subagent_mode == "plan"
+    if subagent_mode is not None and name in catalog.not_for_subagents and not plan_exit:
+        message = f"`{name}` is never given to a subagent; remove it from `{key}`"
+        return [warning(line, col, "tool-not-for-subagents", message)]
+    return []
+
+
+def _string_positions(node: yaml.Node, entries: list[tuple[int, str]]) -> list[tuple[int, int]]:
+    line, col = position(node)
+    single_line = node.start_mark.line == node.end_mark.line
+    style = getattr(node, "style", None) or ""  # libyaml gives "" for a plain scalar
+    if not single_line or style not in ("", "'", '"'):
+        return [(line, col)] * len(entries)
+    shift = col + len(style)
+    return [(line, shift + offset) for offset, _ in entries]
+
+
+def check_tool_field(
+    key: str,
+    field: Field,
+    catalog: Catalog,
+    *,
+    subagent_mode: str | None = None,
+    list_warning: bool = True,
+    spaces: bool = False,
+) -> list[Finding]:
+    """Check a `tools`-like field: its type, then every entry at its own position."""
+    value, node = field.value, field.node
+    if isinstance(value, str):
+        entries = split_tools(value, spaces)
+        spots = _string_positions(node, entries)
+        items = [(entry, spot) for (_, entry), spot in zip(entries, spots, strict=True)]
+        return _entries(items, key, catalog, subagent_mode)
+    if isinstance(value, list):
+        return _list_field(key, field, catalog, subagent_mode, list_warning)
+    if value is None:
+        return []
+    message = f"`{key}` must be a comma-separated string, not {_type_name(value)}"
+    return [error(field.line, field.col, "tools-type", message)]
+
+
+def _list_field(
+    key: str, field: Field, catalog: Catalog, subagent_mode: str | None, list_warning: bool
+) -> list[Finding]:
+    findings = []
+    if list_warning:
+        message = f"`{key}` is a YAML list; Claude Code expects a comma-separated string"
+        findings.append(warning(field.line, field.col, "tools-list", message))
+    items = []
+    for item, node in zip(field.value, field.node.value, strict=True):
+        if not isinstance(item, str):
+            line, col = position(node)
+            findings.append(error(line, col, "tools-type", f"`{key}` entry is not a string"))
+        else:
+            items.append((item.strip(), position(node)))
+    return findings + _entries(items, key, catalog, subagent_mode)
+
+
+def _entries(
+    items: list[tuple[str, tuple[int, int]]], key: str, catalog: Catalog, mode: str | None
+) -> list[Finding]:
+    findings = []
+    for entry, (line, col) in items:
+        findings.extend(entry_findings(entry, key, catalog, line, col, mode))
+    return findings
+
+
+def _type_name(value: Any) -> str:
+    names = {bool: "a boolean", int: "a number", float: "a number", dict: "a mapping"}
+    return names.get(type(value), type(value).__name__)
+
+
+def is_valid_tool_string(value: Any, catalog: Catalog) -> bool:
+    """True for a comma string whose every entry is a current tool (the score's test)."""
+    if not isinstance(value, str) or not value.strip():
+        return False
+    return all(classify(entry, catalog) == OK for _, entry in split_tools(value))
