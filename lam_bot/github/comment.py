@@ -1,0 +1,83 @@
+"""The one status comment on an issue: found again by a hidden marker, edited in place."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lam_bot.github.repo import CommentInfo, Repo
+
+MARKER = "<!-- lam-bot:status -->"
+
+
+def render(message: str, run_url: str | None, details: Sequence[str] = ()) -> str:
+    """The comment body: marker, headline, optional bullet list, link to the run."""
+    lines = [MARKER, message]
+    if details:
+        lines.append("")
+        lines.extend(f"- {_inline(detail)}" for detail in details)
+    if run_url:
+        lines += ["", f"<sub>lam-bot · [workflow run]({run_url})</sub>"]
+    return "\n".join(lines) + "\n"
+
+
+def _inline(text: str) -> str:
+    # Reasons come from the model and the validator: one line, no HTML or mentions.
+    flat = " ".join(text.split())
+    return flat.replace("<", "&lt;").replace("@", "@\u200b")
+
+
+def generating(run_url: str | None, feedback: str | None) -> str:
+    """The comment while generation runs."""
+    extra = [f"with feedback: {feedback}"] if feedback else []
+    return render("⏳ Generating an agent for this request…", run_url, extra)
+
+
+def refused(run_url: str | None, login: str, role: str, minimum: str) -> str:
+    """The comment for a labeller without enough permission."""
+    message = (
+        f"⛔ Not generating: @{login} has the `{role or 'none'}` role here, and generation "
+        f"needs `{minimum}` or higher. Someone with that permission can apply the label again."
+    )
+    return render(message, run_url)
+
+
+def failed(run_url: str | None, message: str, reasons: Sequence[str] = ()) -> str:
+    """The comment after a failure."""
+    return render(f"❌ {_inline(message)}", run_url, reasons)
+
+
+def done(run_url: str | None, pull_url: str, number: int, path: str, score: int | None) -> str:
+    """The comment after the pull request was opened or updated."""
+    scored = f" (validation score {score}/100)" if score is not None else ""
+    message = (
+        f"✅ Pull request #{number} adds `{path}`{scored}: {pull_url}\n\n"
+        "To change it, comment `/lam-bot regenerate <what to change>` here or on the PR."
+    )
+    return render(message, run_url)
+
+
+class StatusComment:
+    """Posts the status, creating the comment once and editing it afterwards."""
+
+    def __init__(self, repo: Repo, number: int) -> None:
+        self.repo = repo
+        self.number = number
+        self.comment: CommentInfo | None = None
+        self._looked = False
+
+    def post(self, body: str) -> None:
+        """Show `body`: edit the existing status comment, or create it after a look-up."""
+        from lam_bot.github.flow import ensure
+
+        if self.comment is None and not self._looked:
+            self.comment = self.repo.find_comment(self.number, MARKER)
+            self._looked = True
+        if self.comment is not None:
+            self.repo.edit_comment(self.number, self.comment.id, body)
+            return
+        self.comment, _ = ensure(
+            "creating the status comment",
+            lambda: self.repo.find_comment(self.number, MARKER),
+            lambda: self.repo.create_comment(self.number, body),
+            look_first=False,  # just looked
+        )

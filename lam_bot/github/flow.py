@@ -1,0 +1,259 @@
+"""The issue → pull request state machine behind `lam-bot handle-issue`.
+
+decide → permission → status comment → generate (in memory) → clash check → branch →
+file → pull request → label → review request → status comment. Every create is preceded
+by a look-up, and a create whose answer was lost is looked up again before it is retried,
+so re-runs and retries never make a second branch, pull request or status comment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TypeVar
+
+from lam_bot.errors import ConfigError, GitHubError, InputError, LamBotError
+from lam_bot.github import comment, pr_body
+from lam_bot.github.client import UncertainWriteError
+from lam_bot.github.event import Event, Trigger, branch_for, decide, issue_from_branch
+from lam_bot.github.repo import PullInfo, Repo
+
+T = TypeVar("T")
+ROLES = ("read", "triage", "write", "maintain", "admin")  # weakest first
+Progress = Callable[[str], None]
+# (request, feedback) -> a `lam_bot.generate.Generated`; raises LamBotError on failure.
+GenerateFn = Callable[[str, "str | None"], Any]
+
+
+@dataclass(frozen=True)
+class FlowSettings:
+    """The bot's own settings (generation settings live in the generate callable)."""
+
+    label: str = "agent-request"
+    agents_dir: str = ".claude/agents"
+    draft: bool = True
+    min_permission: str = "write"
+    run_url: str | None = None
+
+
+class Outcome(NamedTuple):
+    """How a run ended; `pull` is set when a pull request was opened or updated."""
+
+    status: str
+    message: str
+    pull: PullInfo | None = None
+    agent_path: str | None = None
+    agent_name: str | None = None
+    score: int | None = None
+
+
+class Target(NamedTuple):
+    number: int
+    title: str
+    body: str
+
+
+def ensure(
+    what: str, find: Callable[[], T | None], create: Callable[[], T], *, look_first: bool = True
+) -> tuple[T, bool]:
+    """`find()`, else `create()`; after an uncertain create, find again before retrying.
+
+    Returns the object and whether it was certainly created by this call. `look_first=False`
+    skips the first look-up when the caller already knows the object is absent.
+    """
+    found = find() if look_first else None
+    if found is not None:
+        return found, False
+    for _attempt in range(2):
+        try:
+            return create(), True
+        except UncertainWriteError as exc:
+            error = exc
+            found = find()
+            if found is not None:
+                return found, False
+    raise GitHubError(f"{what} failed: {error}")
+
+
+def check_agents_dir(agents_dir: str) -> str:
+    """The agents folder as a clean relative POSIX path; ConfigError if it could escape."""
+    parts = [part for part in agents_dir.replace("\\", "/").split("/") if part not in ("", ".")]
+    if not parts or agents_dir.startswith(("/", "\\")) or ".." in parts or ":" in agents_dir:
+        raise ConfigError(f"agents folder must be a relative path inside the repo: {agents_dir!r}")
+    if parts[0].lower() == ".github":
+        raise ConfigError(f"agents folder must not be inside .github: {agents_dir!r}")
+    return "/".join(parts)
+
+
+def agent_repo_path(agents_dir: str, name: str) -> str:
+    """`<agents_dir>/<name>.md` in the repository; InputError for a name that could escape."""
+    from lam_bot.synthesize import agent_filename
+
+    return f"{check_agents_dir(agents_dir)}/{agent_filename(name)}"
+
+
+def role_allows(role: str, minimum: str) -> bool:
+    """Whether repository role `role` is at least `minimum`."""
+    return role in ROLES and ROLES.index(role) >= ROLES.index(minimum)
+
+
+def _target(event: Event, repo: Repo) -> Target | None:
+    if not event.is_pull_request:
+        return Target(event.number, event.title, event.body)
+    number = issue_from_branch(repo.pull(event.number).head)
+    if number is None:  # a comment on somebody else's pull request
+        return None
+    issue = repo.issue(number)
+    return Target(number, issue.title, issue.body)
+
+
+def _role(repo: Repo, login: str) -> str:
+    permission = repo.permission(login)
+    # Custom roles have their own role_name; their base permission is what counts then.
+    return permission.role_name if permission.role_name in ROLES else permission.permission
+
+
+class Flow:
+    """One run of the bot for one event."""
+
+    def __init__(
+        self, repo: Repo, generate: GenerateFn, settings: FlowSettings, progress: Progress
+    ) -> None:
+        self.repo = repo
+        self.generate = generate
+        self.settings = settings
+        self.progress = progress
+
+    def run(self, event: Event) -> Outcome:
+        """Handle `event`; raises LamBotError (after updating the status comment) on failure."""
+        trigger = decide(event, self.settings.label)
+        if trigger is None:
+            return Outcome("ignored", f"nothing to do for {event.name}/{event.action}")
+        target = _target(event, self.repo)
+        if target is None:
+            return Outcome("ignored", "comment on a pull request the bot did not open")
+        status = comment.StatusComment(self.repo, target.number)
+        role = _role(self.repo, event.sender)
+        if not role_allows(role, self.settings.min_permission):
+            minimum = self.settings.min_permission
+            status.post(comment.refused(self.settings.run_url, event.sender, role, minimum))
+            return Outcome("refused", f"{event.sender} has role {role or 'none'}; needs {minimum}")
+        return self._generate_and_publish(event, target, trigger, status)
+
+    def _generate_and_publish(
+        self, event: Event, target: Target, trigger: Trigger, status: comment.StatusComment
+    ) -> Outcome:
+        from lam_bot.prompt import clean_request
+
+        run_url = self.settings.run_url
+        status.post(comment.generating(run_url, trigger.feedback))
+        try:
+            request = clean_request(f"{target.title}\n\n{target.body}")
+            self.progress(f"generating an agent for #{target.number}")
+            draft = self.generate(request, trigger.feedback)
+            path = agent_repo_path(self.settings.agents_dir, draft.name)
+        except LamBotError as exc:
+            status.post(comment.failed(run_url, str(exc), getattr(exc, "reasons", ())))
+            raise
+        try:
+            pull = self._publish(event, target, draft, path, request, trigger.feedback)
+        except LamBotError as exc:
+            status.post(comment.failed(run_url, str(exc)))
+            raise
+        status.post(comment.done(run_url, pull.url, pull.number, path, draft.result.score))
+        message = f"pull request #{pull.number} adds {path}"
+        return Outcome("published", message, pull, path, draft.name, draft.result.score)
+
+    def _publish(
+        self,
+        event: Event,
+        target: Target,
+        draft: Any,
+        path: str,
+        request: str,
+        feedback: str | None,
+    ) -> PullInfo:
+        if self.repo.file(path, event.default_branch) is not None:
+            raise InputError(
+                f"an agent named {draft.name} already exists at {path} on "
+                f"{event.default_branch}; not overwriting it"
+            )
+        branch = branch_for(target.number)
+        new_branch = self._ensure_branch(branch, event.default_branch)
+        message = f"Add {draft.name} agent (#{target.number})"
+        self._ensure_file(path, branch, draft.text, message, known_absent=new_branch)
+        body = pr_body.render(draft, request, path, target.number, feedback)
+        pull = self._ensure_pull(branch, event.default_branch, draft.name, body, new_branch)
+        self._decorate(pull, event.sender)
+        return pull
+
+    def _ensure_branch(self, branch: str, base: str) -> bool:
+        def create() -> str:
+            sha = self.repo.branch_sha(base)
+            if sha is None:
+                raise GitHubError(f"default branch {base} not found")
+            self.repo.create_branch(branch, sha)
+            return sha
+
+        _, created = ensure(
+            f"creating branch {branch}", lambda: self.repo.branch_sha(branch), create
+        )
+        self.progress(f"branch {branch}: {'created' if created else 'exists'}")
+        return created
+
+    def _ensure_file(
+        self, path: str, branch: str, text: str, message: str, *, known_absent: bool
+    ) -> None:
+        # A branch made from the default branch this run cannot hold the file: the clash
+        # check just looked there, so the first look-up is skipped.
+        current = None if known_absent else self.repo.file(path, branch)
+        for _attempt in range(2):
+            if current is not None and current.text == text:
+                self.progress(f"{path}: unchanged")
+                return
+            try:
+                self.repo.put_file(path, branch, text, current and current.sha, message)
+                self.progress(f"{path}: committed")
+                return
+            except UncertainWriteError as exc:
+                error = exc
+                current = self.repo.file(path, branch)
+        if current is not None and current.text == text:
+            return
+        raise GitHubError(f"writing {path} failed: {error}")
+
+    def _ensure_pull(
+        self, branch: str, base: str, name: str, body: str, new_branch: bool
+    ) -> PullInfo:
+        title = pr_body.title(name)
+        draft = self.settings.draft
+
+        def find() -> PullInfo | None:
+            return self.repo.find_pull(branch)
+
+        def create() -> PullInfo:
+            return self.repo.create_pull(branch, base, title, body, draft)
+
+        # An open pull request cannot exist for a branch created in this run.
+        pull, created = ensure("opening the pull request", find, create, look_first=not new_branch)
+        if not created:
+            self.repo.edit_pull(pull.number, title, body)
+        self.progress(f"pull request #{pull.number}: {'opened' if created else 'updated'}")
+        return pull
+
+    def _decorate(self, pull: PullInfo, reviewer: str) -> None:
+        # Both writes are idempotent on GitHub, so an uncertain one is simply repeated once.
+        if self.settings.label not in pull.labels:
+            _twice(lambda: self.repo.add_label(pull.number, self.settings.label))
+        if reviewer not in pull.reviewers:
+            try:
+                _twice(lambda: self.repo.request_review(pull.number, reviewer))
+            except GitHubError as exc:  # e.g. the labeller opened the PR themselves
+                self.progress(f"no review request: {exc}")
+
+
+def _twice(write: Callable[[], None]) -> None:
+    try:
+        write()
+    except UncertainWriteError:
+        write()

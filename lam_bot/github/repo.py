@@ -1,0 +1,187 @@
+"""The few repository operations the flow needs, each one PyGithub call with a plain result.
+
+Look-ups return None for "not there" (404) and force a request: PyGithub's lazy objects
+would otherwise "exist" without asking. Writes raise `UncertainWriteError` when GitHub
+may have applied them without saying so, which the flow answers with a new look-up.
+`DryRunRepo` reads like `Repo` (when it has a token) and records writes instead.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar
+from urllib.parse import quote
+
+from github import Github, GithubException
+from github.Repository import Repository
+
+from lam_bot.github.client import call
+
+T = TypeVar("T")
+
+
+class FileInfo(NamedTuple):
+    text: str
+    sha: str
+
+
+class CommentInfo(NamedTuple):
+    id: int
+    body: str
+    url: str
+
+
+class PullInfo(NamedTuple):
+    number: int
+    url: str
+    head: str
+    labels: tuple[str, ...]
+    reviewers: tuple[str, ...]
+
+
+class IssueInfo(NamedTuple):
+    title: str
+    body: str
+    labels: tuple[str, ...]
+
+
+class Permission(NamedTuple):
+    role_name: str
+    permission: str
+
+
+def _pull_info(pull: Any) -> PullInfo:
+    raw = pull.raw_data
+    return PullInfo(
+        number=raw["number"],
+        url=raw.get("html_url", ""),
+        head=raw.get("head", {}).get("ref", ""),
+        labels=tuple(label["name"] for label in raw.get("labels") or ()),
+        reviewers=tuple(user["login"] for user in raw.get("requested_reviewers") or ()),
+    )
+
+
+def _absent_on_404(function: Callable[[], T]) -> T | None:
+    try:
+        return function()
+    except GithubException as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
+class Repo:
+    """One repository, reached through a lazy PyGithub client."""
+
+    def __init__(self, github: Github, full_name: str) -> None:
+        self.full_name = full_name
+        self.owner = full_name.split("/", 1)[0]
+        self._repo: Repository = github.get_repo(full_name)  # lazy: no request
+
+    def permission(self, login: str) -> Permission:
+        # PyGithub returns one field or the other; the answer carries both.
+        url = f"{self._repo.url}/collaborators/{quote(login, safe='')}/permission"
+        requester = self._repo.requester
+        _, data = call(f"reading {login}'s permission", requester.requestJsonAndCheck, "GET", url)
+        return Permission(str(data.get("role_name", "")), str(data.get("permission", "")))
+
+    def issue(self, number: int) -> IssueInfo:
+        raw = call(f"reading issue #{number}", lambda: self._repo.get_issue(number).raw_data)
+        labels = tuple(label["name"] for label in raw.get("labels") or ())
+        return IssueInfo(raw.get("title") or "", raw.get("body") or "", labels)
+
+    def pull(self, number: int) -> PullInfo:
+        return call(
+            f"reading pull request #{number}",
+            lambda: _pull_info(self._repo.get_pull(number).complete()),
+        )
+
+    def find_comment(self, number: int, marker: str) -> CommentInfo | None:
+        def find() -> CommentInfo | None:
+            for comment in self._repo.get_issue(number).get_comments():
+                if marker in (comment.body or ""):
+                    return CommentInfo(comment.id, comment.body, comment.html_url)
+            return None
+
+        return call(f"reading the comments of #{number}", find)
+
+    def create_comment(self, number: int, body: str) -> CommentInfo:
+        comment = call(
+            f"commenting on #{number}",
+            self._repo.get_issue(number).create_comment,
+            body,
+            write=True,
+        )
+        return CommentInfo(comment.id, comment.body, comment.html_url)
+
+    def edit_comment(self, number: int, comment_id: int, body: str) -> None:
+        comment = self._repo.get_issue(number).get_comment(comment_id)  # lazy: no request
+        call("updating the status comment", comment.edit, body, write=True)
+
+    def file(self, path: str, ref: str) -> FileInfo | None:
+        def read() -> FileInfo | None:
+            found = _absent_on_404(lambda: self._repo.get_contents(path, ref=ref))
+            if found is None or isinstance(found, list):
+                return None
+            return FileInfo(base64.b64decode(found.content or "").decode(), found.sha)
+
+        return call(f"reading {path} on {ref}", read)
+
+    def branch_sha(self, branch: str) -> str | None:
+        def read() -> str | None:
+            ref = _absent_on_404(lambda: self._repo.get_git_ref(f"heads/{branch}").complete())
+            return None if ref is None else ref.object.sha
+
+        return call(f"reading branch {branch}", read)
+
+    def create_branch(self, branch: str, sha: str) -> None:
+        call(
+            f"creating branch {branch}",
+            self._repo.create_git_ref,
+            f"refs/heads/{branch}",
+            sha,
+            write=True,
+        )
+
+    def put_file(self, path: str, branch: str, text: str, sha: str | None, message: str) -> None:
+        what = f"writing {path} on {branch}"
+        if sha is None:
+            call(what, self._repo.create_file, path, message, text, branch=branch, write=True)
+        else:
+            call(what, self._repo.update_file, path, message, text, sha, branch=branch, write=True)
+
+    def find_pull(self, branch: str) -> PullInfo | None:
+        def find() -> PullInfo | None:
+            pulls = self._repo.get_pulls(state="open", head=f"{self.owner}:{branch}")
+            return next((_pull_info(pull) for pull in pulls), None)
+
+        return call(f"looking for the pull request from {branch}", find)
+
+    def create_pull(self, branch: str, base: str, title: str, body: str, draft: bool) -> PullInfo:
+        pull = call(
+            "opening the pull request",
+            self._repo.create_pull,
+            base,
+            branch,
+            title=title,
+            body=body,
+            draft=draft,
+            write=True,
+        )
+        return _pull_info(pull)
+
+    def edit_pull(self, number: int, title: str, body: str) -> None:
+        pull = self._repo.get_pull(number)  # lazy: no request
+        call(f"updating pull request #{number}", pull.edit, title=title, body=body, write=True)
+
+    def add_label(self, number: int, label: str) -> None:
+        call(f"labelling #{number}", self._repo.get_issue(number).add_to_labels, label, write=True)
+
+    def request_review(self, number: int, login: str) -> None:
+        call(
+            f"requesting a review from {login}",
+            self._repo.get_pull(number).create_review_request,
+            reviewers=[login],
+            write=True,
+        )

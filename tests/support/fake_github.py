@@ -1,0 +1,568 @@
+"""A stateful fake of the GitHub REST API on 127.0.0.1, for PyGithub to talk to in tests.
+
+It implements only the endpoints `lam-bot handle-issue` uses, with GitHub's documented
+JSON shapes and error bodies (404 `Not Found`, 422 `Validation Failed` with
+`errors[].message`, 409 on a stale file sha). Every request is logged, and a fault can be
+injected into the Nth request matching a method and path pattern:
+
+- `500`, `502`: an error answer, nothing written;
+- `403-secondary`: GitHub's secondary-rate-limit answer with `Retry-After`, nothing written;
+- `timeout`: the write is applied, then the answer comes after the client gave up;
+- `lost`: the write is applied, then the connection closes without an answer.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+FAULT_KINDS = ("500", "502", "403-secondary", "timeout", "lost")
+SECONDARY_RATE_LIMIT_MESSAGE = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+)
+ROLE_PERMISSION = {  # `permission` folds maintain into write and triage into read
+    "admin": "admin",
+    "maintain": "write",
+    "write": "write",
+    "triage": "read",
+    "read": "read",
+}
+
+
+class ApiError(Exception):
+    """An error answer with GitHub's body shape."""
+
+    def __init__(self, status: int, message: str, errors: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body: dict[str, Any] = {"message": message, "documentation_url": "https://docs"}
+        if errors is not None:
+            self.body["errors"] = [{"resource": "", "code": "custom", "message": m} for m in errors]
+
+
+def _not_found() -> ApiError:
+    return ApiError(404, "Not Found")
+
+
+def _invalid(message: str) -> ApiError:
+    return ApiError(422, "Validation Failed", [message])
+
+
+@dataclass
+class Fault:
+    method: str
+    pattern: str
+    kind: str
+    nth: int = 1
+    seen: int = 0
+    fired: bool = False
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    authorization: str
+
+
+@dataclass
+class FakeGitHub:
+    """The state of one fake repository plus the server's request log and faults."""
+
+    owner: str = "octo"
+    name: str = "demo"
+    default_branch: str = "main"
+    roles: dict[str, str] = field(default_factory=dict)
+    bot_login: str = "github-actions[bot]"
+    timeout_sleep: float = 1.5
+    retry_after: str = "0"
+    base_url: str = ""
+    requests: list[Request] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+    commits: dict[str, dict[str, Any]] = field(default_factory=dict)
+    refs: dict[str, str] = field(default_factory=dict)
+    issues: dict[int, dict[str, Any]] = field(default_factory=dict)
+    comments: dict[int, dict[str, Any]] = field(default_factory=dict)
+    pulls: dict[int, dict[str, Any]] = field(default_factory=dict)
+    next_number: int = 1
+    next_id: int = 1000
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def __post_init__(self) -> None:
+        root = self._commit({}, None, "initial commit")
+        self.refs[self.default_branch] = root
+
+    # ---- set-up and inspection helpers for tests -------------------------------------
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+    def add_issue(self, title: str, body: str, user: str, labels: tuple[str, ...] = ()) -> dict:
+        """Create an issue directly (no request) and return its JSON."""
+        with self.lock:
+            number = self._number()
+            self.issues[number] = {
+                "number": number,
+                "title": title,
+                "body": body,
+                "state": "open",
+                "user": self._user(user),
+                "labels_names": list(labels),
+            }
+            return self._issue_json(number)
+
+    def add_file(self, path: str, text: str, branch: str | None = None) -> None:
+        """Commit a file directly onto a branch (default: the default branch)."""
+        with self.lock:
+            branch = branch or self.default_branch
+            tree = dict(self.commits[self.refs[branch]]["tree"])
+            tree[path] = text.encode()
+            self.refs[branch] = self._commit(tree, self.refs[branch], f"add {path}")
+
+    def file(self, path: str, branch: str) -> str | None:
+        """A file's text on a branch, or None."""
+        sha = self.refs.get(branch)
+        content = self.commits[sha]["tree"].get(path) if sha else None
+        return None if content is None else content.decode()
+
+    def commit_count(self, branch: str) -> int:
+        """Commits on `branch` that are not on the default branch."""
+        base, count, sha = self.refs[self.default_branch], 0, self.refs.get(branch)
+        while sha is not None and sha != base:
+            count, sha = count + 1, self.commits[sha]["parent"]
+        return count
+
+    def issue_comments(self, number: int) -> list[dict[str, Any]]:
+        return [c for c in self.comments.values() if c["issue"] == number]
+
+    def fail(self, method: str, pattern: str, kind: str, nth: int = 1) -> None:
+        """Inject `kind` into the Nth request whose method and path (regex) match."""
+        assert kind in FAULT_KINDS, kind
+        self.faults.append(Fault(method.upper(), pattern, kind, nth))
+
+    def calls(self) -> list[str]:
+        """The request log as `METHOD /path` lines."""
+        return [f"{r.method} {r.path}" for r in self.requests]
+
+    # ---- state helpers ----------------------------------------------------------------
+
+    def _number(self) -> int:
+        self.next_number += 1
+        return self.next_number - 1
+
+    def _id(self) -> int:
+        self.next_id += 1
+        return self.next_id
+
+    def _commit(self, tree: dict[str, bytes], parent: str | None, message: str) -> str:
+        seed = f"{parent}{message}{len(self.commits)}{sorted(tree.items())}".encode()
+        sha = hashlib.sha1(seed).hexdigest()
+        self.commits[sha] = {"tree": tree, "parent": parent, "message": message}
+        return sha
+
+    def _api(self, path: str) -> str:
+        return f"{self.base_url}/repos/{self.full_name}{path}"
+
+    def _html(self, path: str) -> str:
+        return f"https://github.example/{self.full_name}{path}"
+
+    def _user(self, login: str) -> dict[str, Any]:
+        return {"login": login, "id": abs(hash(login)) % 10**6, "type": "User"}
+
+    def _label(self, name: str) -> dict[str, Any]:
+        return {"name": name, "color": "ededed", "url": self._api(f"/labels/{name}")}
+
+    def _issue_json(self, number: int) -> dict[str, Any]:
+        issue = dict(self.issues[number])
+        issue["labels"] = [self._label(name) for name in issue.pop("labels_names")]
+        issue.update(url=self._api(f"/issues/{number}"), html_url=self._html(f"/issues/{number}"))
+        return issue
+
+    def _comment_json(self, comment_id: int) -> dict[str, Any]:
+        comment = dict(self.comments[comment_id])
+        number = comment.pop("issue")
+        comment.update(
+            url=self._api(f"/issues/comments/{comment_id}"),
+            html_url=self._html(f"/issues/{number}#issuecomment-{comment_id}"),
+            issue_url=self._api(f"/issues/{number}"),
+        )
+        return comment
+
+    def _pull_json(self, number: int) -> dict[str, Any]:
+        pull = dict(self.pulls[number])
+        head, base = pull["head"]["ref"], pull["base"]["ref"]
+        repo = {"full_name": self.full_name, "name": self.name, "url": self._api("")}
+        pull.update(
+            url=self._api(f"/pulls/{number}"),
+            html_url=self._html(f"/pull/{number}"),
+            issue_url=self._api(f"/issues/{number}"),
+            labels=[self._label(n) for n in self.issues[number]["labels_names"]],
+            head={
+                "ref": head,
+                "sha": self.refs.get(head),
+                "label": f"{self.owner}:{head}",
+                "repo": repo,
+            },
+            base={
+                "ref": base,
+                "sha": self.refs[base],
+                "label": f"{self.owner}:{base}",
+                "repo": repo,
+            },
+        )
+        return pull
+
+    def _ref_json(self, branch: str) -> dict[str, Any]:
+        sha = self.refs[branch]
+        return {
+            "ref": f"refs/heads/{branch}",
+            "node_id": "REF_" + sha[:8],
+            "url": self._api(f"/git/refs/heads/{branch}"),
+            "object": {"sha": sha, "type": "commit", "url": self._api(f"/git/commits/{sha}")},
+        }
+
+    def _content_json(self, path: str, content: bytes, branch: str) -> dict[str, Any]:
+        return {
+            "type": "file",
+            "encoding": "base64",
+            "size": len(content),
+            "name": path.rsplit("/", 1)[-1],
+            "path": path,
+            "content": base64.b64encode(content).decode(),
+            "sha": _blob_sha(content),
+            "url": self._api(f"/contents/{path}?ref={branch}"),
+            "html_url": self._html(f"/blob/{branch}/{path}"),
+        }
+
+    # ---- endpoints: each takes (match, request) and returns (status, json) -------------
+
+    def get_permission(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        role = self.roles.get(m["user"], "read")
+        user = self._user(m["user"])
+        return 200, {"permission": ROLE_PERMISSION[role], "role_name": role, "user": user}
+
+    def get_issue(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        number = int(m["number"])
+        if number not in self.issues:
+            raise _not_found()
+        return 200, self._issue_json(number)
+
+    def list_comments(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        comments = self.issue_comments(int(m["number"]))
+        return 200, [self._comment_json(c["id"]) for c in comments]
+
+    def create_comment(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        number = int(m["number"])
+        if number not in self.issues:
+            raise _not_found()
+        comment_id = self._id()
+        self.comments[comment_id] = {
+            "id": comment_id,
+            "issue": number,
+            "body": req.body["body"],
+            "user": self._user(self.bot_login),
+        }
+        return 201, self._comment_json(comment_id)
+
+    def edit_comment(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        comment_id = int(m["id"])
+        if comment_id not in self.comments:
+            raise _not_found()
+        self.comments[comment_id]["body"] = req.body["body"]
+        return 200, self._comment_json(comment_id)
+
+    def add_labels(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        number = int(m["number"])
+        if number not in self.issues:
+            raise _not_found()
+        names = req.body["labels"] if isinstance(req.body, dict) else req.body
+        issue = self.issues[number]
+        issue["labels_names"].extend(n for n in names if n not in issue["labels_names"])
+        return 200, [self._label(name) for name in issue["labels_names"]]
+
+    def get_ref(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        branch = unquote(m["branch"])
+        if branch not in self.refs:
+            raise _not_found()
+        return 200, self._ref_json(branch)
+
+    def create_ref(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        ref, sha = req.body.get("ref", ""), req.body.get("sha", "")
+        if not ref.startswith("refs/heads/") or sha not in self.commits:
+            raise _invalid("Object does not exist")
+        branch = ref.removeprefix("refs/heads/")
+        if branch in self.refs:
+            raise ApiError(422, "Reference already exists")
+        self.refs[branch] = sha
+        return 201, self._ref_json(branch)
+
+    def update_ref(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        branch = unquote(m["branch"])
+        if branch not in self.refs:
+            raise ApiError(422, "Reference does not exist")
+        if req.body.get("sha") not in self.commits:
+            raise ApiError(422, "Object does not exist")
+        self.refs[branch] = req.body["sha"]
+        return 200, self._ref_json(branch)
+
+    def get_content(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        path, branch = unquote(m["path"]), req.query.get("ref", self.default_branch)
+        if branch not in self.refs:
+            raise ApiError(404, f"No commit found for the ref {branch}")
+        content = self.commits[self.refs[branch]]["tree"].get(path)
+        if content is None:
+            raise _not_found()
+        return 200, self._content_json(path, content, branch)
+
+    def put_content(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        path, body = unquote(m["path"]), req.body
+        branch = body.get("branch", self.default_branch)
+        if branch not in self.refs:
+            raise ApiError(404, f"Branch {branch} not found")
+        tree = dict(self.commits[self.refs[branch]]["tree"])
+        old = tree.get(path)
+        if old is not None and "sha" not in body:
+            raise ApiError(422, 'Invalid request.\n\n"sha" wasn\'t supplied.')
+        if old is not None and body["sha"] != _blob_sha(old):
+            raise ApiError(409, f"{path} does not match {body['sha']}")
+        tree[path] = base64.b64decode(body["content"])
+        sha = self._commit(tree, self.refs[branch], body["message"])
+        self.refs[branch] = sha
+        commit = {"sha": sha, "url": self._api(f"/git/commits/{sha}"), "message": body["message"]}
+        content = self._content_json(path, tree[path], branch)
+        return (201 if old is None else 200), {"content": content, "commit": commit}
+
+    def list_pulls(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        state, head = req.query.get("state", "open"), req.query.get("head")
+        found = []
+        for number, pull in sorted(self.pulls.items()):
+            if state != "all" and pull["state"] != state:
+                continue
+            if head and f"{self.owner}:{pull['head']['ref']}" != head:
+                continue
+            found.append(self._pull_json(number))
+        return 200, found
+
+    def get_pull(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        number = int(m["number"])
+        if number not in self.pulls:
+            raise _not_found()
+        return 200, self._pull_json(number)
+
+    def create_pull(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        body = req.body
+        head, base = body.get("head", ""), body.get("base", "")
+        head_branch = head.split(":", 1)[-1]
+        if head_branch not in self.refs or base not in self.refs:
+            raise _invalid(f"head or base branch not found: {head}")
+        for pull in self.pulls.values():
+            if pull["state"] == "open" and pull["head"]["ref"] == head_branch:
+                raise _invalid(f"A pull request already exists for {self.owner}:{head_branch}.")
+        if self.refs[head_branch] == self.refs[base]:
+            raise _invalid(f"No commits between {base} and {head_branch}")
+        number = self._number()
+        self.issues[number] = {
+            "number": number,
+            "title": body["title"],
+            "labels_names": [],
+            "pull_request": {"url": self._api(f"/pulls/{number}")},
+        }
+        self.pulls[number] = {
+            "id": self._id(),
+            "number": number,
+            "state": "open",
+            "title": body["title"],
+            "body": body.get("body"),
+            "draft": bool(body.get("draft", False)),
+            "user": self._user(self.bot_login),
+            "requested_reviewers": [],
+            "head": {"ref": head_branch},
+            "base": {"ref": base},
+        }
+        return 201, self._pull_json(number)
+
+    def edit_pull(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        number = int(m["number"])
+        if number not in self.pulls:
+            raise _not_found()
+        for key in ("title", "body", "state"):
+            if key in req.body:
+                self.pulls[number][key] = req.body[key]
+        return 200, self._pull_json(number)
+
+    def request_reviewers(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        number = int(m["number"])
+        if number not in self.pulls:
+            raise _not_found()
+        pull = self.pulls[number]
+        for login in req.body.get("reviewers", []):
+            if login == pull["user"]["login"]:
+                raise _invalid("Review cannot be requested from pull request author.")
+            if all(r["login"] != login for r in pull["requested_reviewers"]):
+                pull["requested_reviewers"].append(self._user(login))
+        return 201, self._pull_json(number)
+
+
+def _blob_sha(content: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
+
+
+Handler = Callable[[FakeGitHub, re.Match[str], Request], tuple[int, Any]]
+_REPO = r"^/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)"
+ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
+    (method, re.compile(_REPO + pattern + "$"), handler)
+    for method, pattern, handler in [
+        ("GET", r"/collaborators/(?P<user>[^/]+)/permission", FakeGitHub.get_permission),
+        ("GET", r"/issues/(?P<number>\d+)", FakeGitHub.get_issue),
+        ("GET", r"/issues/(?P<number>\d+)/comments", FakeGitHub.list_comments),
+        ("POST", r"/issues/(?P<number>\d+)/comments", FakeGitHub.create_comment),
+        ("PATCH", r"/issues/comments/(?P<id>\d+)", FakeGitHub.edit_comment),
+        ("POST", r"/issues/(?P<number>\d+)/labels", FakeGitHub.add_labels),
+        ("GET", r"/git/ref/heads/(?P<branch>.+)", FakeGitHub.get_ref),
+        ("POST", r"/git/refs", FakeGitHub.create_ref),
+        ("PATCH", r"/git/refs/heads/(?P<branch>.+)", FakeGitHub.update_ref),
+        ("GET", r"/contents/(?P<path>.+)", FakeGitHub.get_content),
+        ("PUT", r"/contents/(?P<path>.+)", FakeGitHub.put_content),
+        ("GET", r"/pulls", FakeGitHub.list_pulls),
+        ("POST", r"/pulls", FakeGitHub.create_pull),
+        ("GET", r"/pulls/(?P<number>\d+)", FakeGitHub.get_pull),
+        ("PATCH", r"/pulls/(?P<number>\d+)", FakeGitHub.edit_pull),
+        ("POST", r"/pulls/(?P<number>\d+)/requested_reviewers", FakeGitHub.request_reviewers),
+    ]
+]
+
+
+def _route(method: str, path: str) -> tuple[Handler, re.Match[str]] | None:
+    for route_method, pattern, handler in ROUTES:
+        match = pattern.match(path)
+        if route_method == method and match:
+            return handler, match
+    return None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
+        pass
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def do_PUT(self) -> None:
+        self._serve("PUT")
+
+    def do_PATCH(self) -> None:
+        self._serve("PATCH")
+
+    def _read(self) -> Request:
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        body = json.loads(raw) if raw else None
+        auth = self.headers.get("Authorization", "")
+        return Request(self.command, url.path, query, body, auth)
+
+    def _serve(self, method: str) -> None:
+        fake = self.server.fake
+        req = self._read()
+        with fake.lock:
+            fake.requests.append(req)
+            fault = _due_fault(fake, req)
+            if fault in ("500", "502", "403-secondary"):
+                return self._fault_answer(fault)
+            status, payload = _dispatch(fake, req)
+        if fault == "lost":
+            self.close_connection = True
+            return
+        if fault == "timeout":
+            time.sleep(fake.timeout_sleep)
+        self._answer(status, payload)
+
+    def _fault_answer(self, fault: str) -> None:
+        if fault == "403-secondary":
+            body = {"message": SECONDARY_RATE_LIMIT_MESSAGE, "documentation_url": "https://docs"}
+            headers = {"Retry-After": self.server.fake.retry_after}
+            return self._answer(403, body, headers)
+        if fault == "502":
+            return self._answer(502, "<html><body>Unicorn! Bad gateway</body></html>")
+        self._answer(500, {"message": "Server Error"})
+
+    def _answer(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+        is_text = isinstance(payload, str)
+        data = payload.encode() if is_text else json.dumps(payload).encode()
+        try:
+            self.send_response(status)
+            kind = "text/html" if is_text else "application/json; charset=utf-8"
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout fault)
+            pass
+
+
+def _due_fault(fake: FakeGitHub, req: Request) -> str | None:
+    for fault in fake.faults:
+        if fault.fired or fault.method != req.method or not re.search(fault.pattern, req.path):
+            continue
+        fault.seen += 1
+        if fault.seen == fault.nth:
+            fault.fired = True
+            return fault.kind
+    return None
+
+
+def _dispatch(fake: FakeGitHub, req: Request) -> tuple[int, Any]:
+    if not req.authorization:
+        return 401, {"message": "Requires authentication"}
+    found = _route(req.method, req.path)
+    if found is None:
+        return 404, {"message": "Not Found"}
+    handler, match = found
+    if (match["owner"], match["repo"]) != (fake.owner, fake.name):
+        return 404, {"message": "Not Found"}
+    try:
+        return handler(fake, match, req)
+    except ApiError as exc:
+        return exc.status, exc.body
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    fake: FakeGitHub
+
+
+@contextmanager
+def serve(fake: FakeGitHub) -> Iterator[FakeGitHub]:
+    """Serve `fake` on 127.0.0.1 on a free port until the block ends."""
+    server = _Server(("127.0.0.1", 0), _Handler)
+    server.fake = fake
+    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
