@@ -1,0 +1,82 @@
+"""The generation options shared by `generate`, `handle-issue` and `bench`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import fields
+from typing import Any, TypeVar
+
+import click
+
+from lam_bot.backends.base import BACKENDS
+from lam_bot.plan import MAX_PLAN_TOKENS
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_MODEL = "chendren/Qwen3-8B-LAM-v4"  # lam_bot.generate imports the validator: keep lazy
+
+_OPTIONS = (
+    click.option(
+        "--backend",
+        type=click.Choice(sorted(BACKENDS)),
+        default="mlx",
+        show_default=True,
+        envvar="LAM_BOT_BACKEND",
+        help="mlx: in-process mlx-lm; openai: an OpenAI-compatible server.",
+    ),
+    click.option(
+        "--model",
+        default=DEFAULT_MODEL,
+        show_default=True,
+        envvar="LAM_BOT_MODEL",
+        help="Hugging Face repo or local path (mlx), or the server's model name (openai).",
+    ),
+    click.option(
+        "--base-url",
+        envvar="LAM_BOT_BASE_URL",
+        help="OpenAI-compatible server URL including /v1 (openai backend).",
+    ),
+    click.option("--api-key", envvar="LAM_BOT_API_KEY", help="Bearer token for --base-url."),
+    click.option(
+        "--attempts",
+        type=click.IntRange(1, 10),
+        default=2,
+        show_default=True,
+        envvar="LAM_BOT_ATTEMPTS",
+        help="Generations (each with a new seed) before giving up.",
+    ),
+    click.option(
+        "--repeat/--no-repeat",
+        default=True,
+        show_default=True,
+        envvar="LAM_BOT_REPEAT",
+        help="Repeat the instruction in the prompt (the model card's technique).",
+    ),
+    click.option(
+        "--temperature",
+        type=click.FloatRange(0.0, 2.0),
+        help="Sampling temperature [default: 0.7 with top-p 0.8, top-k 20 on mlx].",
+    ),
+    click.option("--seed", type=int, help="Seed of the first attempt (then seed+1, …)."),
+    click.option(
+        "--max-tokens",
+        type=click.IntRange(64, 32768),
+        default=MAX_PLAN_TOKENS,
+        show_default=True,
+        help="Output token budget; the longest schema-valid plan fits the default.",
+    ),
+)
+
+
+def generation_options(command: F) -> F:
+    """Add the shared generation options to a click command."""
+    for option in reversed(_OPTIONS):
+        command = option(command)
+    return command
+
+
+def settings_from_options(**options: Any) -> Any:
+    """A GenerateSettings from the shared options (other keyword arguments are ignored)."""
+    from lam_bot.generate import GenerateSettings
+
+    names = {field.name for field in fields(GenerateSettings)}
+    return GenerateSettings(**{k: v for k, v in options.items() if k in names and v is not None})

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from lam_bot.cli import cli
+from tests.support.fake_openai import FakeOpenAI, Reply, error_reply
+from tests.support.plans import EXAMPLE_PLAN
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def run(
+    openai_server: FakeOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Invoke]:
+    monkeypatch.setenv("LAM_BOT_BACKEND", "openai")
+    monkeypatch.setenv("LAM_BOT_BASE_URL", openai_server.url)
+    monkeypatch.setenv("LAM_BOT_MODEL", "lam")
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args: str, stdin: str | None = None) -> Result:
+        return CliRunner().invoke(cli, ["generate", *args], input=stdin, catch_exceptions=False)
+
+    yield invoke
+
+
+def test_writes_the_agent_and_prints_one_line(run: Invoke, tmp_path: Path) -> None:
+    result = run("Monitor docker memory", "-q")
+    assert result.exit_code == 0, result.output
+    path = Path(".claude/agents/docker-memory-monitor.md")
+    assert (tmp_path / path).is_file()
+    line = result.stdout.strip()
+    assert line.startswith(f"{(tmp_path / path).resolve()}  score 100/100  ")
+    assert line.endswith("s") and " tokens  " in line
+    assert result.stderr == ""
+
+
+def test_progress_goes_to_stderr(run: Invoke) -> None:
+    result = run("Monitor docker memory", "--plan-only")
+    assert result.exit_code == 0
+    assert "attempt 1/2" in result.stderr
+    assert json.loads(result.stdout) == EXAMPLE_PLAN
+    assert not Path(".claude").exists()
+
+
+def test_stdin_and_json_format(run: Invoke, openai_server: FakeOpenAI) -> None:
+    result = run("-", "--format", "json", "-q", "--out", "agents", stdin="Watch memory\n")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert set(data) == {
+        "path",
+        "name",
+        "score",
+        "tokens",
+        "seconds",
+        "attempts",
+        "backend",
+        "model",
+        "tools",
+        "plan",
+    }
+    assert data["path"].endswith("agents/docker-memory-monitor.md")
+    assert data["tools"][0] == {"tool": "Read", "reason": data["tools"][0]["reason"]}
+    assert "User request: Watch memory" in openai_server.requests[0]["messages"][1]["content"]
+
+
+def test_refuses_to_overwrite_without_force(run: Invoke) -> None:
+    target = Path(".claude/agents/docker-memory-monitor.md")
+    target.parent.mkdir(parents=True)
+    target.write_text("mine\n")
+    result = run("Monitor docker memory", "-q")
+    assert result.exit_code == 1
+    assert "exists and differs (use --force" in result.stderr
+    assert target.read_text() == "mine\n"
+    assert run("Monitor docker memory", "-q", "--force").exit_code == 0
+
+
+def test_generation_failure_exits_1_with_reasons(run: Invoke, openai_server: FakeOpenAI) -> None:
+    openai_server.queue(Reply(content="Sorry, no."))
+    result = run("x", "--attempts", "3", "-q")
+    assert result.exit_code == 1
+    assert result.stderr.count("attempt ") == 4  # three reasons and the summary line
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: no acceptable agent after 3")
+    assert "Traceback" not in result.output
+
+
+def test_server_unreachable_is_one_line(run: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LAM_BOT_BASE_URL", "http://127.0.0.1:9/v1")
+    result = run("x", "-q")
+    assert result.exit_code == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert result.stderr.startswith("Error: cannot reach http://127.0.0.1:9/v1")
+
+
+def test_cut_off_output(run: Invoke, openai_server: FakeOpenAI) -> None:
+    openai_server.queue(Reply(content='{"reasoning": "', finish_reason="length"))
+    result = run("x", "-q", "--attempts", "1", "--max-tokens", "64")
+    assert result.exit_code == 1
+    assert "cut off at 64 tokens" in result.stderr
+
+
+def test_empty_request_and_bad_options(run: Invoke) -> None:
+    assert run("   ", "-q").exit_code == 1
+    assert run("x", "--backend", "nope").exit_code == 2
+    assert run("x", "--attempts", "0").exit_code == 2
+
+
+def test_openai_backend_needs_a_base_url(run: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LAM_BOT_BASE_URL")
+    result = run("x", "-q")
+    assert result.exit_code == 1
+    assert "needs --base-url or LAM_BOT_BASE_URL" in result.stderr
+
+
+def test_server_error_exit_1(run: Invoke, openai_server: FakeOpenAI) -> None:
+    openai_server.queue(error_reply(404, "model 'lam' not found"))
+    result = run("x", "-q")
+    assert result.exit_code == 1
+    assert "model 'lam' not found" in result.stderr
