@@ -1,0 +1,65 @@
+"""Fault injection at every API call of the happy path: no duplicates, ever.
+
+Each call in turn gets each fault (500, 502, secondary-rate-limit 403, timeout with the
+write applied, lost answer with the write applied). The run must complete with exactly
+one pull request or end with a one-line GitHubError; a re-run must then complete with
+exactly one pull request, one bot branch and one status comment.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from lam_bot.errors import GitHubError
+from lam_bot.github.event import parse_event
+from lam_bot.github.flow import Flow, FlowSettings
+from tests.github.conftest import make_draft, payload, repo_for
+from tests.github.test_flow import BRANCH, HAPPY_CALLS
+from tests.support.fake_github import FAULT_KINDS, FakeGitHub
+
+DRAFT = make_draft()
+
+
+def _cells() -> list[tuple[str, int, str]]:
+    seen: Counter[str] = Counter()
+    cells = []
+    for call in HAPPY_CALLS:
+        seen[call] += 1
+        cells.extend((call, seen[call], kind) for kind in FAULT_KINDS)
+    return cells
+
+
+def _run(fake: FakeGitHub) -> str:
+    event = parse_event("issues", payload(fake))
+    flow = Flow(repo_for(fake), lambda _r, _f: DRAFT, FlowSettings(), lambda _: None)
+    try:
+        return flow.run(event).status
+    except GitHubError as exc:
+        assert "\n" not in str(exc) and str(exc)
+        return "error"
+
+
+@pytest.mark.parametrize(("call", "nth", "kind"), _cells(), ids=lambda v: str(v))
+def test_fault_then_rerun_leaves_exactly_one_of_everything(
+    github: FakeGitHub, call: str, nth: int, kind: str
+) -> None:
+    method, path = call.split(" ", 1)
+    github.fail(method, "^" + path.replace(".", r"\.") + "$", kind, nth)
+
+    first = _run(github)
+
+    assert github.faults[0].fired
+    assert first in ("published", "error")
+    assert len(github.pulls) == (1 if first == "published" else len(github.pulls))
+    assert len(github.pulls) <= 1 and len(github.issue_comments(1)) <= 1
+
+    assert _run(github) == "published"
+    assert [p["head"]["ref"] for p in github.pulls.values()] == [BRANCH]
+    assert sorted(github.refs) == [BRANCH, "main"]
+    assert len(github.issue_comments(1)) == 1
+    assert github.commit_count(BRANCH) == 1
+    assert github.file(".claude/agents/docker-memory-monitor.md", BRANCH) == DRAFT.text
+    assert github.issues[2]["labels_names"] == ["agent-request"]
+    assert len(github.pulls[2]["requested_reviewers"]) == 1
