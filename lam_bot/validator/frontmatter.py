@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from lam_bot.validator.model import Finding, error
+from lam_bot.validator.model import Finding, error, one_line
 
 MAX_DEPTH = 64
 # The frontmatter starts on the file's second line, after the opening `---`.
@@ -82,23 +82,19 @@ def _parse_yaml(lines: list[str]) -> tuple[dict[str, Field], tuple[Finding, ...]
     except yaml.MarkedYAMLError as exc:
         return {}, (_yaml_finding(exc),)
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
-        message = f"frontmatter YAML cannot be read: {_one_line(str(exc))}"
+        message = f"frontmatter YAML cannot be read: {one_line(str(exc))}"
         return {}, (error(FIRST_LINE, 1, "frontmatter-yaml", message),)
 
 
 def _yaml_finding(exc: yaml.MarkedYAMLError) -> Finding:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + FIRST_LINE, mark.column + 1) if mark else (FIRST_LINE, 1)
-    problem = _one_line(exc.problem or exc.context or "invalid YAML")
+    problem = one_line(exc.problem or exc.context or "invalid YAML")
     if "mapping values are not allowed" in problem:
         problem += " (an unquoted `: ` inside a value? quote the value)"
     if "nesting depth" in problem:  # libyaml's own limit (1,000 levels)
         return error(line, col, "frontmatter-too-deep", f"frontmatter nests too deeply: {problem}")
     return error(line, col, "frontmatter-yaml", f"frontmatter YAML does not parse: {problem}")
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())[:200]
 
 
 def _fields(root: yaml.Node | None) -> dict[str, Field]:

@@ -62,11 +62,21 @@ class Finding(NamedTuple):
         return Diagnostic(path, self.line, self.col, self.rule, self.severity, self.message)
 
 
+MAX_MESSAGE = 300
+
+
+def one_line(message: str) -> str:
+    """A message on one line and of bounded length, whatever values it quotes."""
+    if "\n" in message or "\r" in message or len(message) > MAX_MESSAGE:
+        message = " ".join(message.split())
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
+
+
 def error(line: int, col: int, rule: str, message: str) -> Finding:
     """An error finding."""
-    return Finding(line, col, rule, ERROR, message)
+    return Finding(line, col, rule, ERROR, one_line(message))
 
 
 def warning(line: int, col: int, rule: str, message: str) -> Finding:
     """A warning finding."""
-    return Finding(line, col, rule, WARNING, message)
+    return Finding(line, col, rule, WARNING, one_line(message))
