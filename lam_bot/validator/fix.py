@@ -149,7 +149,8 @@ def _tools_lists(
         if not items or not all(isinstance(i, str) and i.strip() and "\n" not in i for i in items):
             continue
         nodes = field.node.value
-        last = field.node.end_mark.line if field.node.flow_style else nodes[-1].end_mark.line
+        flow = getattr(field.node, "flow_style", False)
+        last = field.node.end_mark.line if flow else nodes[-1].end_mark.line
         start, end = field.line - 1, last + 2  # node lines count from the frontmatter's line 2
         if any("#" in line for line in text.lines[start:end]):
             continue  # a comment would be lost
