@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from lam_bot.errors import ConfigError, GitHubError, InputError, LamBotError
 from lam_bot.github import comment, pr_body
@@ -18,11 +18,14 @@ from lam_bot.github.client import UncertainWriteError
 from lam_bot.github.event import Event, Trigger, branch_for, decide, issue_from_branch
 from lam_bot.github.repo import PullInfo, Repo
 
+if TYPE_CHECKING:
+    from lam_bot.generate import Generated
+
 T = TypeVar("T")
 ROLES = ("read", "triage", "write", "maintain", "admin")  # weakest first
 Progress = Callable[[str], None]
-# (request, feedback) -> a `lam_bot.generate.Generated`; raises LamBotError on failure.
-GenerateFn = Callable[[str, "str | None"], Any]
+# (request, feedback) -> the generated agent; raises LamBotError on failure.
+GenerateFn = Callable[[str, "str | None"], "Generated"]
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,7 @@ class Flow:
         self,
         event: Event,
         target: Target,
-        draft: Any,
+        draft: Generated,
         path: str,
         request: str,
         feedback: str | None,
@@ -191,7 +194,7 @@ class Flow:
         def create() -> str:
             sha = self.repo.branch_sha(base)
             if sha is None:
-                raise GitHubError(f"default branch {base} not found")
+                raise GitHubError(f"the default branch {base} was not found")
             self.repo.create_branch(branch, sha)
             return sha
 

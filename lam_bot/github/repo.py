@@ -17,6 +17,7 @@ from github import Github, GithubException
 from github.Repository import Repository
 
 from lam_bot.github.client import call
+from lam_bot.github.event import BRANCH_PREFIX
 
 T = TypeVar("T")
 
@@ -185,3 +186,62 @@ class Repo:
             reviewers=[login],
             write=True,
         )
+
+
+class DryRunRepo(Repo):
+    """Reads from GitHub when it has a client, and records every write instead of sending it."""
+
+    def __init__(self, github: Github | None, full_name: str) -> None:
+        self.full_name = full_name
+        self.owner = full_name.split("/", 1)[0]
+        self.online = github is not None
+        if github is not None:
+            self._repo = github.get_repo(full_name)
+        self.planned: list[str] = []
+        self.pull_request: tuple[str, str] | None = None
+
+    def permission(self, login: str) -> Permission:
+        # Without a token nobody can be asked; a dry run then assumes the labeller may write.
+        return super().permission(login) if self.online else Permission("admin", "admin")
+
+    def find_comment(self, number: int, marker: str) -> CommentInfo | None:
+        return super().find_comment(number, marker) if self.online else None
+
+    def file(self, path: str, ref: str) -> FileInfo | None:
+        return super().file(path, ref) if self.online else None
+
+    def branch_sha(self, branch: str) -> str | None:
+        if self.online:
+            return super().branch_sha(branch)
+        return None if branch.startswith(BRANCH_PREFIX) else "0" * 40  # offline: a placeholder
+
+    def find_pull(self, branch: str) -> PullInfo | None:
+        return super().find_pull(branch) if self.online else None
+
+    def create_comment(self, number: int, body: str) -> CommentInfo:
+        self.planned.append(f"comment on #{number}: {body.splitlines()[1]}")
+        return CommentInfo(0, body, "")
+
+    def edit_comment(self, number: int, comment_id: int, body: str) -> None:
+        self.planned.append(f"update the status comment on #{number}: {body.splitlines()[1]}")
+
+    def create_branch(self, branch: str, sha: str) -> None:
+        self.planned.append(f"create branch {branch}")
+
+    def put_file(self, path: str, branch: str, text: str, sha: str | None, message: str) -> None:
+        self.planned.append(f"{'update' if sha else 'add'} {path} on {branch}")
+
+    def create_pull(self, branch: str, base: str, title: str, body: str, draft: bool) -> PullInfo:
+        self.planned.append(f"open a {'draft ' if draft else ''}pull request {branch} -> {base}")
+        self.pull_request = (title, body)
+        return PullInfo(0, "(dry run)", branch, (), ())
+
+    def edit_pull(self, number: int, title: str, body: str) -> None:
+        self.planned.append(f"update pull request #{number}")
+        self.pull_request = (title, body)
+
+    def add_label(self, number: int, label: str) -> None:
+        self.planned.append(f"label the pull request {label}")
+
+    def request_review(self, number: int, login: str) -> None:
+        self.planned.append(f"request a review from {login}")

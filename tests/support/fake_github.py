@@ -64,6 +64,7 @@ class Fault:
     pattern: str
     kind: str
     nth: int = 1
+    times: int = 1
     seen: int = 0
     fired: bool = False
 
@@ -148,10 +149,11 @@ class FakeGitHub:
     def issue_comments(self, number: int) -> list[dict[str, Any]]:
         return [c for c in self.comments.values() if c["issue"] == number]
 
-    def fail(self, method: str, pattern: str, kind: str, nth: int = 1) -> None:
-        """Inject `kind` into the Nth request whose method and path (regex) match."""
+    def fail(self, method: str, pattern: str, kind: str, nth: int = 1, times: int = 1) -> None:
+        """Inject `kind` into the Nth request whose method and path (regex) match (and the
+        `times - 1` matching requests after it)."""
         assert kind in FAULT_KINDS, kind
-        self.faults.append(Fault(method.upper(), pattern, kind, nth))
+        self.faults.append(Fault(method.upper(), pattern, kind, nth, times))
 
     def calls(self) -> list[str]:
         """The request log as `METHOD /path` lines."""
@@ -523,10 +525,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 def _due_fault(fake: FakeGitHub, req: Request) -> str | None:
     for fault in fake.faults:
-        if fault.fired or fault.method != req.method or not re.search(fault.pattern, req.path):
+        if fault.method != req.method or not re.search(fault.pattern, req.path):
             continue
         fault.seen += 1
-        if fault.seen == fault.nth:
+        if fault.nth <= fault.seen < fault.nth + fault.times:
             fault.fired = True
             return fault.kind
     return None

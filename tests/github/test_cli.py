@@ -1,0 +1,236 @@
+"""`lam-bot handle-issue` end to end: CliRunner, the fake GitHub, the fake OpenAI server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from lam_bot.cli import cli
+from tests.github.conftest import TOKEN, payload, write_event
+from tests.github.test_flow import BRANCH, PATH
+from tests.support.fake_github import FakeGitHub
+from tests.support.fake_openai import FakeOpenAI, Reply, plan_reply
+from tests.support.plans import example_plan
+
+
+@pytest.fixture
+def env(github: FakeGitHub, openai_server: FakeOpenAI, tmp_path: Path) -> dict[str, str]:
+    """The Actions environment of one run, pointing at both fake servers."""
+    (tmp_path / "output").touch()
+    return {
+        "GITHUB_EVENT_NAME": "issues",
+        "GITHUB_EVENT_PATH": str(write_event(tmp_path, payload(github))),
+        "GITHUB_TOKEN": TOKEN,
+        "GITHUB_API_URL": github.base_url,
+        "GITHUB_SERVER_URL": "https://github.example",
+        "GITHUB_REPOSITORY": github.full_name,
+        "GITHUB_RUN_ID": "42",
+        "GITHUB_OUTPUT": str(tmp_path / "output"),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+        "LAM_BOT_BACKEND": "openai",
+        "LAM_BOT_BASE_URL": openai_server.url,
+        "LAM_BOT_MODEL": "fake-lam",
+        "LAM_BOT_GITHUB_TIMEOUT": "1",
+        "LAM_BOT_GITHUB_BACKOFF": "0.01",
+        "LAM_BOT_GITHUB_WRITE_INTERVAL": "0",
+    }
+
+
+def invoke(env: dict[str, str], *args: str) -> Result:
+    return CliRunner().invoke(cli, ["handle-issue", *args], env=env, catch_exceptions=False)
+
+
+def outputs(env: dict[str, str]) -> dict[str, str]:
+    lines = Path(env["GITHUB_OUTPUT"]).read_text().splitlines()
+    values, index = {}, 0
+    while index < len(lines):
+        name, delimiter = lines[index].split("<<")
+        end = lines.index(delimiter, index + 1)
+        values[name] = "\n".join(lines[index + 1 : end])
+        index = end + 1
+    return values
+
+
+def all_text(fake: FakeGitHub, result: Result) -> str:
+    texts = [result.output, *(c["body"] for c in fake.comments.values())]
+    texts += [str(p["body"]) for p in fake.pulls.values()]
+    return "\n".join(texts)
+
+
+def test_labelled_issue_becomes_a_pull_request(
+    github: FakeGitHub, openai_server: FakeOpenAI, env: dict[str, str]
+) -> None:
+    result = invoke(env)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "https://github.example/octo/demo/pull/2"
+    assert "12 GitHub API requests" in result.stderr
+    assert github.file(PATH, BRANCH) is not None
+    assert outputs(env) == {
+        "status": "published",
+        "pr-url": "https://github.example/octo/demo/pull/2",
+        "pr-number": "2",
+        "agent-path": PATH,
+        "agent-name": "docker-memory-monitor",
+        "score": "100",
+    }
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text()
+    assert "pull/2" in summary and "GitHub API requests: 12" in summary
+    status = github.issue_comments(1)[0]["body"]
+    assert "https://github.example/octo/demo/actions/runs/42" in status
+    assert "| openai | `fake-lam` |" in github.pulls[2]["body"]
+    sent = openai_server.requests[0]["messages"][-1]["content"]
+    assert "Monitor my Docker containers" in sent and "Alert above 80%" in sent
+
+
+def test_the_token_never_reaches_logs_comments_or_the_pull_request(
+    github: FakeGitHub, env: dict[str, str]
+) -> None:
+    result = invoke(env)
+    assert all(r.authorization == f"token {TOKEN}" for r in github.requests)
+    assert TOKEN not in all_text(github, result)
+    assert TOKEN not in Path(env["GITHUB_STEP_SUMMARY"]).read_text()
+
+
+def test_generation_failure_exits_1_with_reasons_and_no_branch(
+    github: FakeGitHub, openai_server: FakeOpenAI, env: dict[str, str]
+) -> None:
+    openai_server.queue(Reply(content="I would rather write a poem."))
+
+    result = invoke(env, "--attempts", "2")
+
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: no acceptable agent after 2")
+    assert list(github.refs) == ["main"] and github.pulls == {}
+    (status,) = github.issue_comments(1)
+    assert "attempt 1:" in status["body"] and "attempt 2:" in status["body"]
+    assert len(openai_server.requests) == 2
+
+
+def test_name_clash_exits_1(github: FakeGitHub, env: dict[str, str]) -> None:
+    github.add_file(PATH, "mine\n")
+    result = invoke(env)
+    assert result.exit_code == 1
+    assert "Error: an agent named docker-memory-monitor already exists" in result.stderr
+    assert github.pulls == {}
+
+
+def test_triage_labeller_exits_0_with_a_status_comment(
+    github: FakeGitHub, env: dict[str, str], tmp_path: Path
+) -> None:
+    env["GITHUB_EVENT_PATH"] = str(write_event(tmp_path, payload(github, sender="tess")))
+    result = invoke(env)
+    assert result.exit_code == 0
+    assert outputs(env)["status"] == "refused"
+    assert "triage" in github.issue_comments(1)[0]["body"]
+
+
+def test_other_label_exits_0_silently(
+    github: FakeGitHub, env: dict[str, str], tmp_path: Path
+) -> None:
+    env["GITHUB_EVENT_PATH"] = str(write_event(tmp_path, payload(github, label="bug")))
+    result = invoke(env, "-q")
+    assert (result.exit_code, result.output, github.requests) == (0, "", [])
+
+
+def test_regenerate_comment_on_the_pull_request(
+    github: FakeGitHub, openai_server: FakeOpenAI, env: dict[str, str], tmp_path: Path
+) -> None:
+    assert invoke(env).exit_code == 0
+    changed = example_plan()
+    changed["agent"]["constraints"].append("Alert at most once per hour per container")
+    openai_server.queue(plan_reply(changed))
+    comment = payload(github, 2, action="created", comment="/lam-bot regenerate rate-limit alerts")
+    env.update(GITHUB_EVENT_NAME="issue_comment")
+    env["GITHUB_EVENT_PATH"] = str(write_event(tmp_path, comment))
+
+    result = invoke(env)
+
+    assert result.exit_code == 0, result.output
+    assert "rate-limit alerts" in openai_server.requests[-1]["messages"][-1]["content"]
+    assert "once per hour" in (github.file(PATH, BRANCH) or "")
+    assert len(github.pulls) == 1 and github.commit_count(BRANCH) == 2
+    assert len(github.issue_comments(1)) == 1
+
+
+def test_dry_run_writes_nothing_to_github(
+    github: FakeGitHub, env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    result = invoke(env, "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    assert {r.method for r in github.requests} == {"GET"}
+    assert github.pulls == {} and github.comments == {} and list(github.refs) == ["main"]
+    assert (tmp_path / PATH).read_text().startswith("---\nname: docker-memory-monitor")
+    assert "would open a draft pull request lam-bot/issue-1 -> main" in result.stderr
+    assert result.stdout.startswith("Add docker-memory-monitor agent")
+    assert "Closes #1" in result.stdout
+
+
+def test_dry_run_without_a_token_reads_nothing(
+    github: FakeGitHub, env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    del env["GITHUB_TOKEN"]
+    result = invoke(env, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert github.requests == []
+    assert (tmp_path / PATH).is_file()
+
+
+def test_model_text_cannot_issue_workflow_commands(
+    github: FakeGitHub,
+    openai_server: FakeOpenAI,
+    env: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    github.issues[1]["body"] = "::set-output name=pr-url::https://evil\n::add-mask::x"
+    env["GITHUB_EVENT_PATH"] = str(write_event(tmp_path, payload(github)))
+    result = invoke(env, "--dry-run")
+    lines = result.stdout.splitlines()
+    opener = next(i for i, line in enumerate(lines) if line.startswith("::stop-commands::"))
+    token = lines[opener].removeprefix("::stop-commands::")
+    closer = lines.index(f"::{token}::")
+    evil = [i for i, line in enumerate(lines) if "::set-output" in line or "::add-mask" in line]
+    assert evil and all(opener < i < closer for i in evil)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"GITHUB_EVENT_NAME": ""}, "no event name"),
+        ({"GITHUB_TOKEN": ""}, "no GitHub token"),
+        ({"LAM_BOT_AGENTS_DIR": "../outside"}, "agents folder must be a relative path"),
+        ({"LAM_BOT_AGENTS_DIR": ".github/workflows"}, "must not be inside .github"),
+    ],
+)
+def test_bad_settings_are_one_line_errors(
+    env: dict[str, str], change: dict[str, str], message: str
+) -> None:
+    env.update(change)
+    result = invoke(env)
+    assert result.exit_code in (1, 2)
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+
+
+def test_unreadable_event_is_a_one_line_error(env: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "bad.json").write_text("{not json")
+    result = invoke(env, "--event", str(tmp_path / "bad.json"))
+    assert result.exit_code == 1 and "not JSON" in result.stderr
+    result = invoke(env, "--event", str(tmp_path / "missing.json"))
+    assert result.exit_code == 1 and "cannot read the event payload" in result.stderr
+
+
+def test_github_down_is_a_one_line_error(github: FakeGitHub, env: dict[str, str]) -> None:
+    github.fail("GET", "/permission$", "502", times=3)
+    result = invoke(env, "--github-retries", "2")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: reading alice's permission: GitHub answered 502 no message"
+    )
