@@ -117,7 +117,9 @@ def run_one(
         run,
         run_seed(settings, run, 0),
     )
-    attempts = settings.attempts if prompt.suite == "exec" else 1
+    attempts = 1
+    if prompt.suite == "exec":
+        attempts, result.passed = settings.attempts, False
     for attempt in range(max(1, attempts)):
         result.attempts = attempt + 1
         if not _attempt(backend, settings, prompt, condition, result, attempt) or result.passed:
@@ -134,12 +136,15 @@ def _attempt(
     attempt: int,
 ) -> bool:
     """One request; False when the backend failed (no point retrying a dead server)."""
+    seed = run_seed(settings, result.run, attempt)
     try:
-        seed = run_seed(settings, result.run, attempt)
         completion = _complete(backend, settings, prompt, condition, seed)
-    except (BackendError, GenerationError) as exc:
+    except BackendError as exc:
         result.error = str(exc)
         return False
+    except GenerationError as exc:  # a backend's only GenerationError: the output was cut off
+        result.error, result.cut_off = str(exc), True
+        return True
     _add_timing(result, completion, settings.max_tokens)
     _score(result, prompt.suite, completion.text)
     return True

@@ -145,7 +145,7 @@ def errors(report: Report) -> Table | None:
     failed = [r for r in report["results"] if r["error"]]
     if not failed:
         return None
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (r["prompt_id"], r["condition"], str(r["run"]), _clip(r["error"]))
         for r in failed[:MAX_ERROR_ROWS]
     ]
@@ -167,7 +167,9 @@ def build_tables(report: Report) -> list[Table]:
 
 
 def _widths(table: Table) -> list[int]:
-    return [max(len(cell) for cell in column) for column in zip(table.headers, *table.rows, strict=True)]
+    return [
+        max(len(cell) for cell in column) for column in zip(table.headers, *table.rows, strict=True)
+    ]
 
 
 def render_text(tables: list[Table]) -> str:

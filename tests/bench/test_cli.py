@@ -1,0 +1,88 @@
+"""`lam-bot bench` end to end against the fake OpenAI server."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from lam_bot.cli import cli
+from tests.bench.canned import ALL_REPLIES
+from tests.support.fake_openai import FakeOpenAI, plan_reply
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def run(
+    openai_server: FakeOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Invoke]:
+    monkeypatch.setenv("LAM_BOT_BACKEND", "openai")
+    monkeypatch.setenv("LAM_BOT_BASE_URL", openai_server.url)
+    monkeypatch.setenv("LAM_BOT_MODEL", "lam")
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(cli, ["bench", *args], catch_exceptions=False)
+
+    yield invoke
+
+
+def test_tables_on_stdout_reports_on_disk(run: Invoke, openai_server: FakeOpenAI) -> None:
+    openai_server.queue(*ALL_REPLIES)
+    result = run("--out", "report.json", "--markdown", "report.md", "-q")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    for title in ("Key results", "Per-prompt scores", "Agent generation pass rate", "Errors"):
+        assert title in result.stdout
+    assert "Plan mode avg score         81.5/100" in result.stdout
+    assert "Agent generation pass rate  60% (6/10)" in result.stdout
+    report = json.loads(Path("report.json").read_text())
+    assert len(report["results"]) == 20
+    markdown = Path("report.md").read_text()
+    assert "| Plan mode avg score | 81.5/100 |" in markdown
+    assert sorted(p.name for p in Path().iterdir()) == ["report.json", "report.md"]
+
+
+def test_progress_counts_on_stderr(run: Invoke) -> None:
+    result = run("--suite", "plan")
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    assert len(lines) == 10
+    assert lines[0] == "[1/10] plan s3-monitoring (repeated, run 0): score 100"
+
+
+def test_compare_repetition_fills_the_matrix(run: Invoke, openai_server: FakeOpenAI) -> None:
+    result = run("--suite", "exec", "--compare-repetition", "--unconstrained", "-q")
+    assert result.exit_code == 0
+    assert "lam (unconstrained)  100% (10/10)     100% (10/10)" in result.stdout
+    assert "Standard prompt  + Instruction repetition" in result.stdout
+    assert not any("response_format" in r for r in openai_server.requests)
+
+
+def test_attempts_default_to_one(run: Invoke, openai_server: FakeOpenAI) -> None:
+    openai_server.queue(ALL_REPLIES[12], plan_reply())  # a refusal, then the example
+    assert run("--suite", "exec", "-q", "--out", "once.json").exit_code == 0
+    openai_server.queue(ALL_REPLIES[12], plan_reply())
+    assert run("--suite", "exec", "-q", "--attempts", "2", "--out", "twice.json").exit_code == 0
+    once = json.loads(Path("once.json").read_text())
+    twice = json.loads(Path("twice.json").read_text())
+    assert [(r["attempts"], r["passed"]) for r in once["results"][:2]] == [(1, False), (1, True)]
+    assert (twice["results"][0]["attempts"], twice["results"][0]["passed"]) == (2, True)
+    assert (once["settings"]["attempts"], twice["settings"]["attempts"]) == (1, 2)
+
+
+def test_missing_output_folder_fails_before_running(run: Invoke, openai_server: FakeOpenAI) -> None:
+    result = run("--out", "no/such/report.json")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: no/such/report.json: folder no/such does not exist\n"
+    assert openai_server.requests == []
+
+
+def test_unknown_suite_is_a_usage_error(run: Invoke) -> None:
+    result = run("--suite", "nope")
+    assert result.exit_code == 2
+    assert "Invalid value for '--suite'" in result.stderr
