@@ -95,6 +95,14 @@ def agent_repo_path(agents_dir: str, name: str) -> str:
     return f"{check_agents_dir(agents_dir)}/{agent_filename(name)}"
 
 
+def _is_agent_path(path: str, agents_dir: str) -> bool:
+    name = path.rsplit("/", 1)[-1].removesuffix(".md")
+    try:
+        return path == agent_repo_path(agents_dir, name)
+    except LamBotError:
+        return False
+
+
 def role_allows(role: str, minimum: str) -> bool:
     """Whether repository role `role` is at least `minimum`."""
     return role in ROLES and ROLES.index(role) >= ROLES.index(minimum)
@@ -183,12 +191,34 @@ class Flow:
             )
         branch = branch_for(target.number)
         new_branch = self._ensure_branch(branch, event.default_branch)
+        # An open pull request cannot exist for a branch created in this run.
+        existing = None if new_branch else self.repo.find_pull(branch)
         message = f"Add {draft.name} agent (#{target.number})"
         self._ensure_file(path, branch, draft.text, message, known_absent=new_branch)
+        if existing is not None:
+            self._drop_renamed(existing, path, branch)
         body = pr_body.render(draft, request, path, target.number, feedback)
-        pull = self._ensure_pull(branch, event.default_branch, draft.name, body, new_branch)
+        pull = self._ensure_pull(branch, event.default_branch, draft.name, body, existing)
         self._decorate(pull, event.sender)
         return pull
+
+    def _drop_renamed(self, pull: PullInfo, path: str, branch: str) -> None:
+        # A regeneration may choose another name: the PR must not keep the old file too.
+        old = pr_body.agent_path(pull.body)
+        if old is None or old == path or not _is_agent_path(old, self.settings.agents_dir):
+            return
+        current = self.repo.file(old, branch)
+        for _attempt in range(2):
+            if current is None:
+                return
+            try:
+                self.repo.delete_file(old, branch, current.sha, f"Remove {old} (renamed)")
+                self.progress(f"{old}: removed (the agent was renamed)")
+                return
+            except UncertainWriteError:
+                current = self.repo.file(old, branch)
+        if current is not None:
+            raise GitHubError(f"removing {old} from {branch} failed")
 
     def _ensure_branch(self, branch: str, base: str) -> bool:
         def create() -> str:
@@ -226,20 +256,20 @@ class Flow:
         raise GitHubError(f"writing {path} failed: {error}")
 
     def _ensure_pull(
-        self, branch: str, base: str, name: str, body: str, new_branch: bool
+        self, branch: str, base: str, name: str, body: str, existing: PullInfo | None
     ) -> PullInfo:
         title = pr_body.title(name)
-        draft = self.settings.draft
-
-        def find() -> PullInfo | None:
-            return self.repo.find_pull(branch)
-
-        def create() -> PullInfo:
-            return self.repo.create_pull(branch, base, title, body, draft)
-
-        # An open pull request cannot exist for a branch created in this run.
-        pull, created = ensure("opening the pull request", find, create, look_first=not new_branch)
-        if not created:
+        if existing is not None:
+            self.repo.edit_pull(existing.number, title, body)
+            self.progress(f"pull request #{existing.number}: updated")
+            return existing
+        pull, created = ensure(
+            "opening the pull request",
+            lambda: self.repo.find_pull(branch),
+            lambda: self.repo.create_pull(branch, base, title, body, self.settings.draft),
+            look_first=False,  # the caller looked, or the branch is new
+        )
+        if not created:  # found after a lost answer: make sure it carries this body
             self.repo.edit_pull(pull.number, title, body)
         self.progress(f"pull request #{pull.number}: {'opened' if created else 'updated'}")
         return pull

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from typing import Any, NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar
 from urllib.parse import quote
 
 from github import Github, GithubException
+from github.PullRequest import PullRequest
 from github.Repository import Repository
 
 from lam_bot.github.client import call
@@ -39,6 +40,7 @@ class PullInfo(NamedTuple):
     head: str
     labels: tuple[str, ...]
     reviewers: tuple[str, ...]
+    body: str = ""
 
 
 class IssueInfo(NamedTuple):
@@ -52,14 +54,15 @@ class Permission(NamedTuple):
     permission: str
 
 
-def _pull_info(pull: Any) -> PullInfo:
-    raw = pull.raw_data
+def _pull_info(pull: PullRequest) -> PullInfo:
+    # Attributes, not raw_data: raw_data would fetch a listed pull request once more.
     return PullInfo(
-        number=raw["number"],
-        url=raw.get("html_url", ""),
-        head=raw.get("head", {}).get("ref", ""),
-        labels=tuple(label["name"] for label in raw.get("labels") or ()),
-        reviewers=tuple(user["login"] for user in raw.get("requested_reviewers") or ()),
+        number=pull.number,
+        url=pull.html_url or "",
+        head=pull.head.ref,
+        labels=tuple(label.name for label in pull.labels),
+        reviewers=tuple(user.login for user in pull.requested_reviewers),
+        body=pull.body or "",
     )
 
 
@@ -152,6 +155,17 @@ class Repo:
         else:
             call(what, self._repo.update_file, path, message, text, sha, branch=branch, write=True)
 
+    def delete_file(self, path: str, branch: str, sha: str, message: str) -> None:
+        call(
+            f"removing {path} on {branch}",
+            self._repo.delete_file,
+            path,
+            message,
+            sha,
+            branch=branch,
+            write=True,
+        )
+
     def find_pull(self, branch: str) -> PullInfo | None:
         def find() -> PullInfo | None:
             pulls = self._repo.get_pulls(state="open", head=f"{self.owner}:{branch}")
@@ -230,6 +244,9 @@ class DryRunRepo(Repo):
 
     def put_file(self, path: str, branch: str, text: str, sha: str | None, message: str) -> None:
         self.planned.append(f"{'update' if sha else 'add'} {path} on {branch}")
+
+    def delete_file(self, path: str, branch: str, sha: str, message: str) -> None:
+        self.planned.append(f"remove {path} on {branch}")
 
     def create_pull(self, branch: str, base: str, title: str, body: str, draft: bool) -> PullInfo:
         self.planned.append(f"open a {'draft ' if draft else ''}pull request {branch} -> {base}")

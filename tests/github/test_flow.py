@@ -13,6 +13,7 @@ from lam_bot.github.event import parse_event
 from lam_bot.github.flow import Flow, FlowSettings, agent_repo_path, check_agents_dir
 from tests.github.conftest import LABELLER, make_draft, payload, repo_for
 from tests.support.fake_github import FakeGitHub
+from tests.support.plans import example_plan
 
 PATH = ".claude/agents/docker-memory-monitor.md"
 BRANCH = "lam-bot/issue-1"
@@ -234,3 +235,50 @@ def test_a_plan_named_like_a_path_opens_nothing(github: FakeGitHub) -> None:
         run(github, payload(github), Recorder(evil))
     assert github.pulls == {} and list(github.refs) == ["main"]
     assert all(".github" not in path for c in github.commits.values() for path in c["tree"])
+
+
+RERUN_CALLS = [
+    "GET /repos/octo/demo/collaborators/alice/permission",
+    "GET /repos/octo/demo/issues/1/comments",
+    "PATCH /repos/octo/demo/issues/comments/1001",
+    f"GET /repos/octo/demo/contents/{PATH}",
+    f"GET /repos/octo/demo/git/ref/heads/{BRANCH}",
+    "GET /repos/octo/demo/pulls",
+    f"GET /repos/octo/demo/contents/{PATH}",
+    "PATCH /repos/octo/demo/pulls/2",
+    "PATCH /repos/octo/demo/issues/comments/1001",
+]
+
+
+def test_rerun_request_list(github: FakeGitHub) -> None:
+    run(github, payload(github))
+    github.requests.clear()
+    run(github, payload(github))
+    assert github.calls() == RERUN_CALLS
+
+
+def test_a_renamed_agent_replaces_the_old_file_in_the_same_pull_request(
+    github: FakeGitHub,
+) -> None:
+    run(github, payload(github))
+    plan = example_plan()
+    plan["agent"]["name"] = "container-memory-watch"
+    data = payload(github, action="created", comment="/lam-bot regenerate a better name")
+
+    outcome = run(github, data, Recorder(make_draft(plan)))
+
+    new_path = ".claude/agents/container-memory-watch.md"
+    assert outcome.agent_path == new_path
+    assert github.file(PATH, BRANCH) is None and github.file(new_path, BRANCH) is not None
+    assert len(github.pulls) == 1 and github.pulls[2]["title"] == "Add container-memory-watch agent"
+    assert f"<!-- lam-bot:agent {new_path} -->" in github.pulls[2]["body"]
+
+
+def test_a_tampered_agent_marker_never_deletes_files_outside_the_agents_folder(
+    github: FakeGitHub,
+) -> None:
+    run(github, payload(github))
+    github.add_file("README.md", "keep me", branch=BRANCH)
+    github.pulls[2]["body"] = "<!-- lam-bot:agent README.md -->"
+    run(github, payload(github))
+    assert github.file("README.md", BRANCH) == "keep me"

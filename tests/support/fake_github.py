@@ -347,6 +347,22 @@ class FakeGitHub:
         content = self._content_json(path, tree[path], branch)
         return (201 if old is None else 200), {"content": content, "commit": commit}
 
+    def delete_content(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        path, body = unquote(m["path"]), req.body or {}
+        branch = body.get("branch", self.default_branch)
+        if branch not in self.refs:
+            raise ApiError(404, f"Branch {branch} not found")
+        tree = dict(self.commits[self.refs[branch]]["tree"])
+        if path not in tree:
+            raise _not_found()
+        if body.get("sha") != _blob_sha(tree[path]):
+            raise ApiError(409, f"{path} does not match {body.get('sha')}")
+        del tree[path]
+        sha = self._commit(tree, self.refs[branch], body.get("message", "delete"))
+        self.refs[branch] = sha
+        commit = {"sha": sha, "url": self._api(f"/git/commits/{sha}"), "message": "delete"}
+        return 200, {"content": None, "commit": commit}
+
     def list_pulls(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
         state, head = req.query.get("state", "open"), req.query.get("head")
         found = []
@@ -438,6 +454,7 @@ ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
         ("PATCH", r"/git/refs/heads/(?P<branch>.+)", FakeGitHub.update_ref),
         ("GET", r"/contents/(?P<path>.+)", FakeGitHub.get_content),
         ("PUT", r"/contents/(?P<path>.+)", FakeGitHub.put_content),
+        ("DELETE", r"/contents/(?P<path>.+)", FakeGitHub.delete_content),
         ("GET", r"/pulls", FakeGitHub.list_pulls),
         ("POST", r"/pulls", FakeGitHub.create_pull),
         ("GET", r"/pulls/(?P<number>\d+)", FakeGitHub.get_pull),
@@ -472,6 +489,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_PATCH(self) -> None:
         self._serve("PATCH")
+
+    def do_DELETE(self) -> None:
+        self._serve("DELETE")
 
     def _read(self) -> Request:
         url = urlsplit(self.path)
