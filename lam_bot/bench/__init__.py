@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lam_bot.bench.report import build_report, write_atomic, write_report
+from lam_bot.bench.report import build_report, write_report
 from lam_bot.bench.runner import BenchConfig, Result, iter_bench
 from lam_bot.bench.tables import build_tables, render_markdown, render_text
 from lam_bot.errors import InputError
@@ -59,4 +59,6 @@ def save(report: dict[str, Any], *, out: Path | None, markdown: Path | None) -> 
     if out is not None:
         write_report(out, report)
     if markdown is not None:
-        write_atomic(markdown, render_markdown(build_tables(report)))
+        from lam_bot.generate import atomic_write
+
+        atomic_write(markdown, render_markdown(build_tables(report)))

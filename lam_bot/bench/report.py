@@ -8,9 +8,7 @@ average latency; plus decode tokens per second and time to first token.
 from __future__ import annotations
 
 import json
-import os
 import platform
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from statistics import mean
@@ -84,19 +82,8 @@ def build_report(config: BenchConfig, results: list[Result], seconds: float) -> 
     }
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder."""
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def write_report(path: Path, report: dict[str, Any]) -> None:
     """Write the JSON report atomically."""
-    write_atomic(path, json.dumps(report, indent=2) + "\n")
+    from lam_bot.generate import atomic_write
+
+    atomic_write(path, json.dumps(report, indent=2) + "\n")

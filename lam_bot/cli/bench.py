@@ -78,7 +78,13 @@ def bench(
     quiet: bool,
     **options: Any,
 ) -> None:
-    """Run the 20-prompt benchmark and print the model card's tables."""
+    """Run the model card's 20-prompt benchmark and print its tables.
+
+    Every prompt of the suite runs under each condition (standard prompt or repeated
+    instruction; constrained or unconstrained decoding) `--runs` times. One failed
+    prompt is recorded, not fatal. `--attempts` defaults to 1 here: the card's pass
+    rates are single-shot.
+    """
     from lam_bot.bench import BenchConfig, check_output, run_bench, save, text_tables
 
     for path in (out, markdown):
