@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,8 @@ def handle_issue(ctx: click.Context, quiet: bool, **options: Any) -> None:
         click.echo(untrusted(message), err=True)
 
     report = None if quiet else progress
+    if quiet:  # PyGithub logs each retry at INFO to stderr
+        logging.getLogger("github").setLevel(logging.WARNING)
     settings = _settings(options)
     result = run_action(settings, generator(options, report), report or (lambda _m: None))
     if not quiet:

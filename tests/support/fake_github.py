@@ -54,6 +54,12 @@ def _not_found() -> ApiError:
     return ApiError(404, "Not Found")
 
 
+def _need(table: dict[Any, Any], key: Any) -> Any:
+    if key not in table:
+        raise _not_found()
+    return key
+
+
 def _invalid(message: str) -> ApiError:
     return ApiError(422, "Validation Failed", [message])
 
@@ -257,9 +263,7 @@ class FakeGitHub:
         return 200, {"permission": ROLE_PERMISSION[role], "role_name": role, "user": user}
 
     def get_issue(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
-        number = int(m["number"])
-        if number not in self.issues:
-            raise _not_found()
+        number = _need(self.issues, int(m["number"]))
         return 200, self._issue_json(number)
 
     def list_comments(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
@@ -267,9 +271,7 @@ class FakeGitHub:
         return 200, [self._comment_json(c["id"]) for c in comments]
 
     def create_comment(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
-        number = int(m["number"])
-        if number not in self.issues:
-            raise _not_found()
+        number = _need(self.issues, int(m["number"]))
         comment_id = self._id()
         self.comments[comment_id] = {
             "id": comment_id,
@@ -280,25 +282,19 @@ class FakeGitHub:
         return 201, self._comment_json(comment_id)
 
     def edit_comment(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
-        comment_id = int(m["id"])
-        if comment_id not in self.comments:
-            raise _not_found()
+        comment_id = _need(self.comments, int(m["id"]))
         self.comments[comment_id]["body"] = req.body["body"]
         return 200, self._comment_json(comment_id)
 
     def add_labels(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
-        number = int(m["number"])
-        if number not in self.issues:
-            raise _not_found()
+        number = _need(self.issues, int(m["number"]))
         names = req.body["labels"] if isinstance(req.body, dict) else req.body
         issue = self.issues[number]
         issue["labels_names"].extend(n for n in names if n not in issue["labels_names"])
         return 200, [self._label(name) for name in issue["labels_names"]]
 
     def get_ref(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
-        branch = unquote(m["branch"])
-        if branch not in self.refs:
-            raise _not_found()
+        branch = _need(self.refs, unquote(m["branch"]))
         return 200, self._ref_json(branch)
 
     def create_ref(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
@@ -375,9 +371,7 @@ class FakeGitHub:
         return 200, found
 
     def get_pull(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
-        number = int(m["number"])
-        if number not in self.pulls:
-            raise _not_found()
+        number = _need(self.pulls, int(m["number"]))
         return 200, self._pull_json(number)
 
     def create_pull(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
@@ -413,18 +407,14 @@ class FakeGitHub:
         return 201, self._pull_json(number)
 
     def edit_pull(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
-        number = int(m["number"])
-        if number not in self.pulls:
-            raise _not_found()
+        number = _need(self.pulls, int(m["number"]))
         for key in ("title", "body", "state"):
             if key in req.body:
                 self.pulls[number][key] = req.body[key]
         return 200, self._pull_json(number)
 
     def request_reviewers(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
-        number = int(m["number"])
-        if number not in self.pulls:
-            raise _not_found()
+        number = _need(self.pulls, int(m["number"]))
         pull = self.pulls[number]
         for login in req.body.get("reviewers", []):
             if login == pull["user"]["login"]:
