@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from lam_bot.errors import UsageError
+from lam_bot.errors import LamBotError, UsageError
 from lam_bot.github import outputs
 from lam_bot.github.client import ClientSettings, connect, request_log
 from lam_bot.github.event import Event, load_event
@@ -83,7 +83,12 @@ def run_action(settings: ActionSettings, generate: GenerateFn, progress: Progres
     keep = _Keep(generate)
     with request_log() as calls:
         repo = build_repo(settings, event)
-        outcome = Flow(repo, keep, settings.flow, progress).run(event)
+        try:
+            outcome = Flow(repo, keep, settings.flow, progress).run(event)
+        except LamBotError as exc:
+            failed = ActionResult(Outcome("failed", str(exc)), tuple(calls))
+            write_outputs(settings.environ, failed)
+            raise
     result = ActionResult(outcome, tuple(calls))
     if isinstance(repo, DryRunRepo):
         local = _write_locally(keep.last, settings.flow.agents_dir)

@@ -83,6 +83,17 @@ def connect(settings: ClientSettings) -> Github:
     )
 
 
+# GitHub answers whose fix is a repository setting, not a retry.
+HINTS = {
+    "not permitted to create or approve pull requests": (
+        "allow it in Settings → Actions → General → Workflow permissions"
+    ),
+    "Resource not accessible by integration": (
+        "the token lacks a permission: the job needs contents, pull-requests and issues: write"
+    ),
+}
+
+
 def describe_failure(what: str, exc: Exception) -> str:
     """One line for a failed GitHub call; never includes headers (the token)."""
     if isinstance(exc, GithubException):
@@ -90,7 +101,8 @@ def describe_failure(what: str, exc: Exception) -> str:
         message = str(data.get("message") or "no message").splitlines()[0]
         details = [e.get("message", "") for e in data.get("errors", []) if isinstance(e, dict)]
         extra = f" ({'; '.join(d for d in details if d)})" if any(details) else ""
-        return f"{what}: GitHub answered {exc.status} {message}{extra}"
+        hint = next((f"; {h}" for key, h in HINTS.items() if key in message), "")
+        return f"{what}: GitHub answered {exc.status} {message}{extra}{hint}"
     return f"{what}: no usable answer from GitHub ({type(exc).__name__})"
 
 

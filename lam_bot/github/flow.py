@@ -164,16 +164,24 @@ class Flow:
             draft = self.generate(request, trigger.feedback)
             path = agent_repo_path(self.settings.agents_dir, draft.name)
         except LamBotError as exc:
-            status.post(comment.failed(run_url, str(exc), getattr(exc, "reasons", ())))
+            self._report_failure(status, exc)
             raise
         try:
             pull = self._publish(event, target, draft, path, request, trigger.feedback)
         except LamBotError as exc:
-            status.post(comment.failed(run_url, str(exc)))
+            self._report_failure(status, exc)
             raise
         status.post(comment.done(run_url, pull.url, pull.number, path, draft.result.score))
         message = f"pull request #{pull.number} adds {path}"
         return Outcome("published", message, pull, path, draft.name, draft.result.score)
+
+    def _report_failure(self, status: comment.StatusComment, exc: LamBotError) -> None:
+        # Best effort: the original error is what the run must end with.
+        reasons = getattr(exc, "reasons", ())
+        try:
+            status.post(comment.failed(self.settings.run_url, str(exc), reasons))
+        except GitHubError as also:
+            self.progress(f"could not update the status comment: {also}")
 
     def _publish(
         self,

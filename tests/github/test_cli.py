@@ -234,3 +234,23 @@ def test_github_down_is_a_one_line_error(github: FakeGitHub, env: dict[str, str]
     assert result.stderr.strip().splitlines()[-1] == (
         "Error: reading alice's permission: GitHub answered 502 no message"
     )
+
+
+def test_pull_requests_not_allowed_says_which_setting(
+    github: FakeGitHub, env: dict[str, str]
+) -> None:
+    github.actions_may_open_pulls = False
+
+    result = invoke(env)
+
+    assert result.exit_code == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("Error: opening the pull request: GitHub answered 403")
+    assert "Settings → Actions → General" in last
+    assert github.pulls == {}
+    assert "not permitted" in github.issue_comments(1)[0]["body"]
+    assert "**failed**" in Path(env["GITHUB_STEP_SUMMARY"]).read_text()
+
+    github.actions_may_open_pulls = True
+    assert invoke(env).exit_code == 0
+    assert len(github.pulls) == 1 and len(github.issue_comments(1)) == 1

@@ -95,6 +95,7 @@ class FakeGitHub:
     bot_login: str = "github-actions[bot]"
     timeout_sleep: float = 1.5
     retry_after: str = "0"
+    actions_may_open_pulls: bool = True
     base_url: str = ""
     requests: list[Request] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
@@ -375,6 +376,9 @@ class FakeGitHub:
         return 200, self._pull_json(number)
 
     def create_pull(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        if not self.actions_may_open_pulls:
+            message = "GitHub Actions is not permitted to create or approve pull requests."
+            raise ApiError(403, message)
         body = req.body
         head, base = body.get("head", ""), body.get("base", "")
         head_branch = head.split(":", 1)[-1]
