@@ -26,11 +26,23 @@ COMMANDS = {
 
 
 class CommandError(click.ClickException):
-    """A known error on its way out as `Error: <message>` and an exit code."""
+    """A known error on its way out as `Error: <message>` and exit code 1."""
 
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+
+class UsageCommandError(CommandError):
+    """A usage or configuration error: exit code 2."""
+
+    exit_code = 2
+
+
+class UnexpectedError(CommandError):
+    """An error nobody planned for: exit code 3, traceback behind --debug."""
+
+    exit_code = 3
+
+
+def _command_error(exc: LamBotError) -> CommandError:
+    return UsageCommandError(str(exc)) if exc.exit_code == 2 else CommandError(str(exc))
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -58,7 +70,7 @@ class LazyGroup(click.Group):
         except LamBotError as exc:
             if _debug(ctx):
                 raise
-            raise CommandError(str(exc), exc.exit_code) from exc
+            raise _command_error(exc) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
@@ -67,7 +79,7 @@ class LazyGroup(click.Group):
             if _debug(ctx):
                 raise
             message = f"unexpected {type(exc).__name__}: {exc} (rerun with --debug for details)"
-            raise CommandError(message, 3) from exc
+            raise UnexpectedError(message) from exc
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
