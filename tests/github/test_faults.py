@@ -63,3 +63,25 @@ def test_fault_then_rerun_leaves_exactly_one_of_everything(
     assert github.file(".claude/agents/docker-memory-monitor.md", BRANCH) == DRAFT.text
     assert github.issues[2]["labels_names"] == ["agent-request"]
     assert len(github.pulls[2]["requested_reviewers"]) == 1
+
+
+def _rerun_cells() -> list[tuple[str, int, str]]:
+    # The calls only a re-run makes: the pull request look-up and update, the file on the branch.
+    extra = [("GET /repos/octo/demo/pulls", 1), ("PATCH /repos/octo/demo/pulls/2", 1)]
+    extra.append(("GET /repos/octo/demo/contents/.claude/agents/docker-memory-monitor.md", 2))
+    return [(call, nth, kind) for call, nth in extra for kind in FAULT_KINDS]
+
+
+@pytest.mark.parametrize(("call", "nth", "kind"), _rerun_cells(), ids=lambda v: str(v))
+def test_faults_in_a_rerun_change_nothing(
+    github: FakeGitHub, call: str, nth: int, kind: str
+) -> None:
+    assert _run(github) == "published"
+    method, path = call.split(" ", 1)
+    github.fail(method, "^" + path.replace(".", r"\.") + "$", kind, nth)
+
+    assert _run(github) in ("published", "error")
+    assert github.faults[0].fired
+    assert _run(github) == "published"
+    assert list(github.pulls) == [2] and sorted(github.refs) == [BRANCH, "main"]
+    assert len(github.issue_comments(1)) == 1 and github.commit_count(BRANCH) == 1
