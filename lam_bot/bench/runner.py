@@ -145,8 +145,11 @@ def _attempt(
     except GenerationError as exc:  # a backend's only GenerationError: the output was cut off
         result.error, result.cut_off = str(exc), True
         return True
-    _add_timing(result, completion, settings.max_tokens)
+    _add_timing(result, completion)
     _score(result, prompt.suite, completion.text)
+    result.cut_off = completion.completion_tokens >= settings.max_tokens
+    if result.cut_off:  # unconstrained decoding returns what it has at the limit
+        result.error = f"the model's output was cut off at {settings.max_tokens} tokens"
     return True
 
 
@@ -167,7 +170,7 @@ def _complete(
     )
 
 
-def _add_timing(result: Result, completion: Completion, max_tokens: int) -> None:
+def _add_timing(result: Result, completion: Completion) -> None:
     """Accumulate over attempts: the user waits for all of them."""
     if result.first_token_seconds is None:
         result.first_token_seconds = completion.first_token_seconds
@@ -175,7 +178,6 @@ def _add_timing(result: Result, completion: Completion, max_tokens: int) -> None
     result.decode_seconds += max(0.0, completion.seconds - completion.first_token_seconds)
     result.prompt_tokens += completion.prompt_tokens
     result.completion_tokens += completion.completion_tokens
-    result.cut_off = completion.completion_tokens >= max_tokens
     if result.decode_seconds > 0:
         result.tokens_per_second = result.completion_tokens / result.decode_seconds
 
@@ -184,7 +186,7 @@ def _score(result: Result, suite: str, text: str) -> None:
     plan = score_plan(text)
     result.reply = text
     result.valid_json = plan.valid_json
-    result.error = "cut off at max tokens" if result.cut_off else plan.error
+    result.error = plan.error
     if suite == "plan":
         result.score, result.items = plan.score, plan.items
         return

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from lam_bot.backends import Completion
 from lam_bot.backends.openai import OpenAIBackend
 from lam_bot.bench import BenchConfig, run_bench
 from lam_bot.bench.runner import Result
@@ -14,6 +15,7 @@ from lam_bot.bench.scorers import PLAN_RUBRIC
 from lam_bot.generate import GenerateSettings
 from tests.bench.canned import ALL_REPLIES, EXEC_PASSED, EXEC_SCORES, PLAN_SCORES
 from tests.support.fake_openai import FakeOpenAI, plan_reply
+from tests.support.plans import example_plan_json
 
 RESULT_FIELDS = set(Result.__dataclass_fields__)
 
@@ -110,3 +112,25 @@ def test_exec_retries_until_it_passes(openai_server: FakeOpenAI) -> None:
     assert (first["attempts"], first["passed"], first["error"]) == (2, True, None)
     assert [r["seed"] for r in openai_server.requests[:2]] == [0, 1000]
     assert report["summary"]["repeated"]["first_attempt_passed"] == 9
+
+
+class _Truncating:
+    """A backend that stops every reply at the token limit, as unconstrained mlx does."""
+
+    name = "truncating"
+
+    def complete(self, messages: Any, schema: Any, **options: Any) -> Completion:
+        text = example_plan_json()[:-40]
+        return Completion(text, 100, options["max_tokens"], 2.0, 0.5)
+
+
+def test_cut_off_replies_are_scored_on_what_arrived() -> None:
+    settings = GenerateSettings(model="lam", max_tokens=300)
+    report = run_bench(BenchConfig(settings, suite="plan"), backend=_Truncating())
+    first = report["results"][0]
+    assert first["cut_off"] is True
+    assert first["error"] == "the model's output was cut off at 300 tokens"
+    assert first["score"] == 80  # all but valid JSON: the first constraint arrived whole
+    assert first["tokens_per_second"] == 300 / 1.5
+    summary = report["summary"]["repeated"]
+    assert summary["tokens_per_second"] == 200.0 and summary["first_token_seconds"] == 0.5
