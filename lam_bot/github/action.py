@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from lam_bot.errors import LamBotError, UsageError
 from lam_bot.github import outputs
 from lam_bot.github.client import ClientSettings, connect, request_log
-from lam_bot.github.event import Event, load_event
+from lam_bot.github.event import SUPPORTED_EVENTS, Event, load_event
 from lam_bot.github.flow import Flow, FlowSettings, GenerateFn, Outcome, Progress, check_agents_dir
 from lam_bot.github.repo import DryRunRepo, Repo
 
@@ -79,6 +79,12 @@ class _Keep:
 def run_action(settings: ActionSettings, generate: GenerateFn, progress: Progress) -> ActionResult:
     """Handle the event once; raises LamBotError after reporting it on the issue."""
     check_agents_dir(settings.flow.agents_dir)
+    if settings.event_name and settings.event_name not in SUPPORTED_EVENTS:
+        ignored = ActionResult(
+            Outcome("ignored", f"{settings.event_name} events are not handled"), ()
+        )
+        write_outputs(settings.environ, ignored)
+        return ignored
     event = load_event(settings.event_name, settings.event_path)
     keep = _Keep(generate)
     with request_log() as calls:

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from lam_bot.errors import InputError, UsageError
 
+SUPPORTED_EVENTS = ("issues", "issue_comment")
 BRANCH_PREFIX = "lam-bot/issue-"
 REGENERATE = re.compile(r"\A\s*/lam-bot\s+regenerate\b(?P<feedback>.*)\Z", re.DOTALL)
 MAX_EVENT_BYTES = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB

@@ -254,3 +254,11 @@ def test_pull_requests_not_allowed_says_which_setting(
     github.actions_may_open_pulls = True
     assert invoke(env).exit_code == 0
     assert len(github.pulls) == 1 and len(github.issue_comments(1)) == 1
+
+
+def test_other_events_are_ignored(github: FakeGitHub, env: dict[str, str]) -> None:
+    env["GITHUB_EVENT_NAME"] = "pull_request"
+    result = invoke(env)
+    assert result.exit_code == 0 and github.requests == []
+    assert "pull_request events are not handled" in result.stderr
+    assert outputs(env)["status"] == "ignored"
