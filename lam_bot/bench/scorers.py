@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 from lam_bot.catalog import BUILTIN_TOOLS
@@ -179,35 +179,33 @@ def has_identity(data: dict[str, Any]) -> bool:
     return _text(agent.get("name")) and _text(agent.get("description"))
 
 
-def has_tools(data: dict[str, Any]) -> bool:
-    """Every tool is named and has typed, named parameters."""
-    tools = _dicts(_agent(data).get("tools"))
-    return tools is not None and all(_tool_ok(tool) for tool in tools)
+def _every(value: object, ok: Callable[[dict[str, Any]], bool], least: int = 1) -> bool:
+    """`value` is a list of at least `least` objects, each of them `ok`."""
+    items = _dicts(value)
+    return items is not None and len(items) >= least and all(ok(item) for item in items)
+
+
+def _parameter_ok(parameter: dict[str, Any]) -> bool:
+    return _text(parameter.get("name")) and _text(parameter.get("type"))
 
 
 def _tool_ok(tool: dict[str, Any]) -> bool:
-    parameters = _dicts(tool.get("parameters"))
-    return (
-        _text(tool.get("name"))
-        and parameters is not None
-        and all(_text(p.get("name")) and _text(p.get("type")) for p in parameters)
-    )
+    return _text(tool.get("name")) and _every(tool.get("parameters"), _parameter_ok)
+
+
+def _skill_ok(skill: dict[str, Any]) -> bool:
+    steps_ok = _every(skill.get("steps"), lambda step: _text(step.get("action")), least=2)
+    return _text(skill.get("name")) and steps_ok
+
+
+def has_tools(data: dict[str, Any]) -> bool:
+    """Every tool is named and has typed, named parameters."""
+    return _every(_agent(data).get("tools"), _tool_ok)
 
 
 def has_skills(data: dict[str, Any]) -> bool:
     """Every skill is named and has at least two steps with actions."""
-    skills = _dicts(_agent(data).get("skills"))
-    return skills is not None and all(_skill_ok(skill) for skill in skills)
-
-
-def _skill_ok(skill: dict[str, Any]) -> bool:
-    steps = _dicts(skill.get("steps"))
-    return (
-        _text(skill.get("name"))
-        and steps is not None
-        and len(steps) >= 2
-        and all(_text(step.get("action")) for step in steps)
-    )
+    return _every(_agent(data).get("skills"), _skill_ok)
 
 
 def has_constraints(data: dict[str, Any]) -> bool:
