@@ -95,8 +95,15 @@ def handle_issue(ctx: click.Context, quiet: bool, **options: Any) -> None:
     report = None if quiet else progress
     if quiet:  # PyGithub logs each retry at INFO to stderr
         logging.getLogger("github").setLevel(logging.WARNING)
+    from lam_bot.errors import GenerationError
+
     settings = _settings(options)
-    result = run_action(settings, generator(options, report), report or (lambda _m: None))
+    try:
+        result = run_action(settings, generator(options, report), report or (lambda _m: None))
+    except GenerationError as exc:
+        for reason in () if quiet else exc.reasons:
+            progress(f"  {reason}")
+        raise
     if not quiet:
         click.echo(f"{len(result.calls)} GitHub API requests", err=True)
     if settings.dry_run:

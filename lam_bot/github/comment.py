@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from lam_bot.github.logsafe import inert
 from lam_bot.github.repo import CommentInfo, Repo
 
 MARKER = "<!-- lam-bot:status -->"
@@ -21,9 +22,8 @@ def render(message: str, run_url: str | None, details: Sequence[str] = ()) -> st
 
 
 def _inline(text: str) -> str:
-    # Reasons come from the model and the validator: one line, no HTML or mentions.
-    flat = " ".join(text.split())
-    return flat.replace("<", "&lt;").replace("@", "@\u200b")
+    # Reasons come from the model and the validator: one line, inert.
+    return inert(" ".join(text.split()))
 
 
 def generating(run_url: str | None, feedback: str | None) -> str:

@@ -1,8 +1,9 @@
-"""Text from issues and from the model, made safe to print to a GitHub Actions log.
+"""Text from issues and from the model, made safe for Actions logs and GitHub markdown.
 
 The runner treats any log line starting with `::` as a workflow command (set an output,
 add a mask, stop commands…). Untrusted text is wrapped in `::stop-commands::<token>` …
-`::<token>::` with a fresh random token it cannot guess or contain.
+`::<token>::` with a fresh random token it cannot guess or contain. In comments and pull
+request bodies, untrusted text cannot open HTML or mention (notify) people.
 """
 
 from __future__ import annotations
@@ -24,3 +25,8 @@ def one_line(text: str, limit: int = 200) -> str:
     """`text` on one line, shortened to `limit` characters."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def inert(text: str) -> str:
+    """`text` for GitHub markdown: no raw HTML, no @-mentions that would notify anyone."""
+    return text.replace("<", "&lt;").replace("@", "@\u200b")

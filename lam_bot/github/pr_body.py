@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from lam_bot.github.logsafe import one_line
+from lam_bot.github.logsafe import inert, one_line
 
 if TYPE_CHECKING:
     from lam_bot.generate import Generated
@@ -30,11 +30,11 @@ def title(name: str) -> str:
 
 
 def _cell(text: str) -> str:
-    return one_line(text, 300).replace("|", "\\|").replace("<", "&lt;")
+    return inert(one_line(text, 300)).replace("|", "\\|")
 
 
 def _quote(text: str) -> list[str]:
-    return [f"> {line}".rstrip() for line in text.replace("<", "&lt;").splitlines()] or [">"]
+    return [f"> {line}".rstrip() for line in inert(text).splitlines()] or [">"]
 
 
 def _tools(grants: Sequence[Grant]) -> list[str]:

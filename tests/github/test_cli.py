@@ -106,6 +106,7 @@ def test_generation_failure_exits_1_with_reasons_and_no_branch(
     assert list(github.refs) == ["main"] and github.pulls == {}
     (status,) = github.issue_comments(1)
     assert "attempt 1:" in status["body"] and "attempt 2:" in status["body"]
+    assert "\n  attempt 2:" in result.stderr
     assert len(openai_server.requests) == 2
 
 

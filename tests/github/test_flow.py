@@ -282,3 +282,13 @@ def test_a_tampered_agent_marker_never_deletes_files_outside_the_agents_folder(
     github.pulls[2]["body"] = "<!-- lam-bot:agent README.md -->"
     run(github, payload(github))
     assert github.file("README.md", BRANCH) == "keep me"
+
+
+def test_issue_and_model_text_cannot_mention_people_or_open_html(github: FakeGitHub) -> None:
+    github.issues[1]["body"] = "cc @octo/owners <img src=x onerror=alert(1)>"
+    plan = example_plan()
+    plan["reasoning"] = "Ping @everyone-team for review. " + plan["reasoning"]
+    run(github, payload(github), Recorder(make_draft(plan)))
+    body = github.pulls[2]["body"]
+    assert "@octo/owners" not in body and "@everyone-team" not in body
+    assert "<img" not in body and "&lt;img" in body
