@@ -258,6 +258,18 @@ class FakeGitHub:
 
     # ---- endpoints: each takes (match, request) and returns (status, json) -------------
 
+    def get_repo(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        owner = self._user(self.owner)
+        return 200, {
+            "id": 1,
+            "name": self.name,
+            "full_name": self.full_name,
+            "owner": owner,
+            "default_branch": self.default_branch,
+            "url": self._api(""),
+            "html_url": self._html(""),
+        }
+
     def get_permission(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
         role = self.roles.get(m["user"], "read")
         user = self._user(m["user"])
@@ -437,6 +449,7 @@ _REPO = r"^/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)"
 ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
     (method, re.compile(_REPO + pattern + "$"), handler)
     for method, pattern, handler in [
+        ("GET", r"", FakeGitHub.get_repo),
         ("GET", r"/collaborators/(?P<user>[^/]+)/permission", FakeGitHub.get_permission),
         ("GET", r"/issues/(?P<number>\d+)", FakeGitHub.get_issue),
         ("GET", r"/issues/(?P<number>\d+)/comments", FakeGitHub.list_comments),
