@@ -9,7 +9,10 @@ same name in one scope (the later one in path order gets the error).
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -33,9 +36,19 @@ __all__ = [
 ]
 
 
+# Below this many files one process is faster than forking workers.
+PARALLEL_MIN_FILES = 100
+
+
+class _Name(NamedTuple):
+    value: str
+    line: int
+    col: int
+
+
 class _Checked(NamedTuple):
     result: FileResult
-    document: Document | None
+    name: _Name | None  # an agent's name, for the duplicate-name rule
 
 
 def check_text(
@@ -52,8 +65,30 @@ def check_paths(
     targets = discover(paths, kind)
     if catalog is None:
         catalog = load_catalog(paths[0].parent if paths else None)
-    checked = [_check(read_source(t.path), t.display, t.kind, catalog) for t in targets]
+    workers = _workers(len(targets))
+    if workers > 1:
+        checked = _check_in_parallel(targets, catalog, workers)
+    else:
+        checked = [_check_target(t, catalog) for t in targets]
     return _with_duplicates(targets, checked)
+
+
+def _workers(files: int) -> int:
+    if files < PARALLEL_MIN_FILES or sys.platform != "linux":
+        return 1  # fork is cheap and safe on Linux; elsewhere start-up would eat the gain
+    return min(os.cpu_count() or 1, 8)
+
+
+def _check_in_parallel(targets: Sequence[Target], catalog: Catalog, workers: int) -> list[_Checked]:
+    import multiprocessing  # only large runs pay for it
+
+    chunk = max(len(targets) // (workers * 4), 1)
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(partial(_check_target, catalog=catalog), targets, chunksize=chunk)
+
+
+def _check_target(target: Target, catalog: Catalog) -> _Checked:
+    return _check(read_source(target.path), target.display, target.kind, catalog)
 
 
 def _check(source: Source, path: str, kind: str, catalog: Catalog) -> _Checked:
@@ -68,7 +103,14 @@ def _check(source: Source, path: str, kind: str, catalog: Catalog) -> _Checked:
         findings += document.findings
         findings += RULES[kind](document, path, catalog)
     score, rubric = score_agent(document, findings, catalog) if kind == "agent" else (None, ())
-    return _Checked(_result(path, kind, score, rubric, findings), document)
+    return _Checked(_result(path, kind, score, rubric, findings), _agent_name(document, kind))
+
+
+def _agent_name(document: Document | None, kind: str) -> _Name | None:
+    field = document.fields.get("name") if document and kind == "agent" else None
+    if field is None or not isinstance(field.value, str):
+        return None
+    return _Name(field.value, field.line, field.col)
 
 
 def _result(
@@ -85,13 +127,12 @@ def _result(
 def _with_duplicates(targets: Sequence[Target], checked: Sequence[_Checked]) -> list[FileResult]:
     first: dict[tuple[str, str], str] = {}
     results = []
-    for target, (result, document) in zip(targets, checked, strict=True):
-        field = document.fields.get("name") if document and target.kind == "agent" else None
-        if field is not None and isinstance(field.value, str):
-            key = (target.scope, field.value)
+    for target, (result, name) in zip(targets, checked, strict=True):
+        if name is not None:
+            key = (target.scope, name.value)
             if key in first:
-                message = f"agent name `{field.value}` is already used by {first[key]}"
-                extra = error(field.line, field.col, "name-duplicate", message).at(result.path)
+                message = f"agent name `{name.value}` is already used by {first[key]}"
+                extra = error(name.line, name.col, "name-duplicate", message).at(result.path)
                 diagnostics = sorted((*result.diagnostics, extra), key=lambda d: (d.line, d.col))
                 result = result._replace(diagnostics=tuple(diagnostics))
             else:

@@ -1,12 +1,12 @@
 """Tests on an agent's body (its system prompt): degenerate content, process, constraints.
 
-All three look only at prose: lines inside fenced code blocks (``` or ~~~) are ignored.
+All three look only at prose: fenced code blocks (``` or ~~~) are ignored.
 
 Degenerate content, any of:
 - the same line (stripped, at least 8 characters) three times in a row, blank lines between
   them ignored;
 - a runaway phrase: 1 to 12 words repeated back to back at least 4 times, 8 words or more
-  in all ("fix the bug fix the bug fix the bug fix the bug");
+  in all, within one line ("fix the bug fix the bug fix the bug fix the bug");
 - a markdown table separator row (`|---|---|`, `:---:|---`), which the seed's authors
   removed from their training data because tables made the model loop.
 
@@ -23,6 +23,8 @@ avoid, only ... when/if).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from operator import eq
 from typing import NamedTuple
 
 MIN_REPEAT_LINE = 8
@@ -30,22 +32,30 @@ PHRASE_MAX_WORDS = 12
 PHRASE_MIN_REPEATS = 4
 PHRASE_MIN_WORDS = 8
 
-_TABLE_SEPARATOR = re.compile(r"\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*")
-_HEADING = re.compile(r"\s*(#{1,6}\s+.*|(\*\*|__)?[^.!?]{1,60}:(\*\*|__)?)\s*")
-_NUMBERED = re.compile(r"\s*\d{1,3}[.)]\s+\S")
+# Whole-text searches (MULTILINE) keep the per-line work in the regex engine.
+_TABLE_SEPARATOR = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
+# A fenced code block, to its closing fence or the end of the body.
+_FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*$.*?(?:^[ \t]*\1[^\n]*$|\Z)", re.MULTILINE | re.DOTALL)
+# Heading lines, and the ends of `Label:` lines (checked further in `_labels`).
+_HASH_HEADING = re.compile(r"[ \t]*#{1,6}[ \t]")
+_LABEL_ENDS = re.compile(r":(?:\*\*|__)?[ \t]*$", re.MULTILINE)
+_LABEL = re.compile(r"[ \t]*(?:\*\*|__)?[^.!?\n]{1,60}")
+# Three numbered items in a row, blank lines between them allowed.
+_NUMBERED_LIST = re.compile(
+    r"^[ \t]*\d{1,3}[.)][ \t]+\S[^\n]*\n(?:[ \t]*\n)*"
+    r"[ \t]*\d{1,3}[.)][ \t]+\S[^\n]*\n(?:[ \t]*\n)*[ \t]*\d{1,3}[.)][ \t]+\S",
+    re.MULTILINE,
+)
+# The word lists below are searched in lowercased text.
 _PROCESS_WORDS = re.compile(
-    r"\b(process|workflow|steps?|instructions?|procedure|approach|methodology|when invoked"
-    r"|how to)\b",
-    re.IGNORECASE,
+    r"\b(?:process|workflow|steps?|instructions?|procedure|approach|methodology|when invoked"
+    r"|how to)\b"
 )
 _CONSTRAINT_HEADING = re.compile(
-    r"\b(constraints?|rules?|guidelines?|guardrails?|boundar(y|ies)|limitations?"
-    r"|restrictions?|polic(y|ies)|do not|never)\b",
-    re.IGNORECASE,
+    r"\b(?:constraints?|rules?|guidelines?|guardrails?|boundar(?:y|ies)|limitations?"
+    r"|restrictions?|polic(?:y|ies)|do not|never)\b"
 )
-_CONSTRAINT_LINE = re.compile(
-    r"\b(never|do not|don't|must not|must never|avoid)\b|\bonly\b.*\b(when|if)\b", re.IGNORECASE
-)
+_CONSTRAINT_WORDS = ("never", "do not", "don't", "must not", "avoid")
 
 
 class Degenerate(NamedTuple):
@@ -55,92 +65,122 @@ class Degenerate(NamedTuple):
     reason: str
 
 
-def prose_lines(body: str) -> list[tuple[int, str]]:
-    """(offset, line) pairs of the body outside fenced code blocks."""
-    lines, fence = [], ""
-    for offset, line in enumerate(body.split("\n")):
-        stripped = line.strip()
-        marker = stripped[:3]
-        if marker in ("```", "~~~") and (not fence or marker == fence):
-            fence = "" if fence else marker
-            continue
-        if not fence:
-            lines.append((offset, line))
-    return lines
+class _Prose(NamedTuple):
+    text: str  # the body with fenced code blocks blanked out (line numbers unchanged)
+    lower: str  # the same, lowercased
+    headings: str  # heading and `Label:` lines, lowercased, one per line
+
+
+@lru_cache(maxsize=8)  # rules and score look at the same body
+def _prose(body: str) -> _Prose:
+    text = body
+    if "```" in body or "~~~" in body:
+        text = _FENCE.sub(lambda block: "\n" * block.group(0).count("\n"), body)
+    lower = text.lower()
+    # Filtering lines with `in` first is much faster than a MULTILINE `^` regex.
+    headings = [line for line in lower.split("\n") if "#" in line and _HASH_HEADING.match(line)]
+    return _Prose(text, lower, "\n".join(headings + _labels(lower)))
+
+
+def _labels(lower: str) -> list[str]:
+    """`Label:` lines: at most 60 characters before the colon, no sentence punctuation."""
+    found = []
+    for end in _LABEL_ENDS.finditer(lower):
+        start = lower.rfind("\n", 0, end.start()) + 1
+        if _LABEL.fullmatch(lower, start, end.start()):
+            found.append(lower[start : end.end()])
+    return found
 
 
 def find_degenerate(body: str) -> Degenerate | None:
     """The first degenerate content in `body`, or None."""
-    lines = prose_lines(body)
-    for check in (_repeated_line, _table_separator, _runaway_phrase):
-        found = check(lines)
-        if found is not None:
-            return found
+    prose = _prose(body)
+    if not prose.text:
+        return None
+    return _repeated_line(prose) or _table_separator(prose) or _runaway_phrase(prose)
+
+
+def _repeated_line(prose: _Prose) -> Degenerate | None:
+    stripped = [line.strip() for line in prose.text.split("\n")]
+    numbers = [n for n, line in enumerate(stripped) if line]
+    kept = [stripped[n] for n in numbers]
+    # Two equal neighbours in a row among the non-blank lines: three equal lines.
+    same = bytes(map(eq, kept, kept[1:]))
+    start = same.find(b"\x01\x01")
+    while start >= 0:
+        if len(kept[start]) >= MIN_REPEAT_LINE:
+            return Degenerate(numbers[start], "the same line three times in a row")
+        start = same.find(b"\x01\x01", start + 1)
     return None
 
 
-def _repeated_line(lines: list[tuple[int, str]]) -> Degenerate | None:
-    previous, count, start = "", 0, 0
-    for offset, line in lines:
-        text = line.strip()
-        if not text:
-            continue
-        if text == previous:
-            count += 1
-        else:
-            previous, count, start = text, 1, offset
-        if count == 3 and len(text) >= MIN_REPEAT_LINE:
-            return Degenerate(start, "the same line three times in a row")
-    return None
-
-
-def _table_separator(lines: list[tuple[int, str]]) -> Degenerate | None:
-    for offset, line in lines:
+def _table_separator(prose: _Prose) -> Degenerate | None:
+    for number, line in enumerate(prose.text.split("\n")):
         if "|" in line and "-" in line and _TABLE_SEPARATOR.fullmatch(line):
-            return Degenerate(offset, "a markdown table separator row (tables make the model loop)")
+            return Degenerate(number, "a markdown table separator row (tables make the model loop)")
     return None
 
 
-def _runaway_phrase(lines: list[tuple[int, str]]) -> Degenerate | None:
-    for offset, line in lines:
-        words = line.lower().split()
-        if len(words) >= PHRASE_MIN_WORDS and _has_repeat(words):
-            return Degenerate(offset, "a phrase repeated over and over")
+def _runaway_phrase(prose: _Prose) -> Degenerate | None:
+    for number, line in enumerate(prose.lower.split("\n")):
+        # A runaway phrase repeats at least 6 words (2 words x 4): most lines have fewer
+        # words in all, and counting spaces is cheaper than splitting.
+        if line.count(" ") < 7:
+            continue
+        words = line.split()
+        if len(words) - len(set(words)) >= 6 and _has_repeat(words):
+            return Degenerate(number, "a phrase repeated over and over")
     return None
 
 
 def _has_repeat(words: list[str]) -> bool:
     # words[j] == words[j - size] for size * (n - 1) positions in a row means a phrase of
-    # `size` words occurs n times back to back: linear in the line's length per size.
+    # `size` words occurs n times back to back; map/bytes keep the scan in C.
     for size in range(1, PHRASE_MAX_WORDS + 1):
         copies = max(PHRASE_MIN_REPEATS, -(-PHRASE_MIN_WORDS // size))
-        needed, streak = size * (copies - 1), 0
-        for j in range(size, len(words)):
-            streak = streak + 1 if words[j] == words[j - size] else 0
-            if streak >= needed:
-                return True
+        if b"\x01" * (size * (copies - 1)) in bytes(map(eq, words, words[size:])):
+            return True
     return False
 
 
 def has_process(body: str) -> bool:
     """True when the body has a process section (see the module docstring)."""
-    numbered = 0
-    for _, line in prose_lines(body):
-        if _HEADING.fullmatch(line) and _PROCESS_WORDS.search(line):
-            return True
-        numbered = numbered + 1 if _NUMBERED.match(line) else (numbered if not line.strip() else 0)
-        if numbered >= 3:
-            return True
-    return False
+    prose = _prose(body)
+    if _PROCESS_WORDS.search(prose.headings):
+        return True
+    return _NUMBERED_LIST.search(prose.text) is not None
 
 
 def has_constraints(body: str) -> bool:
     """True when the body states behavioural constraints (see the module docstring)."""
-    stated = 0
-    for _, line in prose_lines(body):
-        if _HEADING.fullmatch(line) and _CONSTRAINT_HEADING.search(line):
-            return True
-        stated += bool(_CONSTRAINT_LINE.search(line))
-        if stated >= 2:
-            return True
-    return False
+    prose = _prose(body)
+    if _CONSTRAINT_HEADING.search(prose.headings):
+        return True
+    return len(_constraint_lines(prose.lower, 2)) >= 2
+
+
+def _constraint_lines(lower: str, enough: int) -> set[int]:
+    """Start offsets of up to `enough` lines stating a constraint (str.find keeps it fast)."""
+    lines: set[int] = set()
+    for word in _CONSTRAINT_WORDS:
+        lines.update(_word_lines(lower, word, enough))
+    for start in _word_lines(lower, "only", enough + 8):
+        end = lower.find("\n", start)
+        rest = lower[lower.find("only", start) : end if end >= 0 else len(lower)]
+        if re.search(r"\b(?:when|if)\b", rest):
+            lines.add(start)
+    return lines
+
+
+def _word_lines(lower: str, word: str, limit: int) -> list[int]:
+    """Start offsets of the first `limit` lines holding `word` as a whole word."""
+    found: list[int] = []
+    at = lower.find(word)
+    while at >= 0 and len(found) < limit:
+        after = at + len(word)
+        if not (at and lower[at - 1].isalnum()) and not lower[after : after + 1].isalnum():
+            line = lower.rfind("\n", 0, at) + 1
+            if not found or found[-1] != line:
+                found.append(line)
+        at = lower.find(word, after)
+    return found

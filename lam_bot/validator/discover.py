@@ -18,7 +18,8 @@ from typing import NamedTuple
 from lam_bot.errors import InputError
 
 SKILL_FILE = "SKILL.md"
-MANIFEST = Path(".claude-plugin") / "plugin.json"
+MANIFEST_NAME = ".claude-plugin"
+MANIFEST = Path(MANIFEST_NAME) / "plugin.json"
 FOLDER_KINDS = {"agents": "agent", "commands": "command"}
 SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__"})
 
@@ -43,7 +44,7 @@ def discover(paths: Sequence[Path], kind: str | None = None) -> list[Target]:
         else:
             raise InputError(f"{path}: no such file or directory")
         for target in found:
-            targets.setdefault(os.path.realpath(target.path), target)
+            targets.setdefault(os.path.abspath(target.path), target)
     return sorted(targets.values(), key=lambda t: t.display)
 
 
@@ -73,29 +74,35 @@ def _scope(path: Path, plugin_root: Path | None = None) -> str:
     folder = path.parent
     for ancestor in (folder, *folder.parents):
         if ancestor.name == "agents":
-            return os.path.realpath(ancestor)
-    return os.path.realpath(plugin_root or folder)
+            return os.path.abspath(ancestor)
+    return os.path.abspath(plugin_root or folder)
 
 
 def _walk(root: Path, kind: str | None) -> Iterator[Target]:
+    root_name = root.resolve().name  # so `validate .` inside an agents/ folder works
     for folder, dirs, files in os.walk(root):
-        here = Path(folder)
         dirs[:] = sorted(d for d in dirs if _walkable(d))
         if SKILL_FILE in files:
             dirs[:] = []  # the rest of a skill's folder is its own material
-            yield Target(here / SKILL_FILE, str(here / SKILL_FILE), kind or "skill", "")
+            path = os.path.normpath(os.path.join(folder, SKILL_FILE))
+            yield Target(Path(path), path, kind or "skill", "")
             continue
-        if (here / MANIFEST).is_file():
+        here = Path(folder)
+        if MANIFEST_NAME in dirs and (here / MANIFEST).is_file():
             yield from _manifest_agents(here, kind)
-        parts = (root.resolve().name, *here.relative_to(root).parts)
+        parts = (root_name, *here.relative_to(root).parts)
+        scope = ""
         for name in sorted(files):
             file_kind = _walked_kind(parts, name, kind)
             if file_kind:
-                yield Target(here / name, str(here / name), file_kind, _scope(here / name))
+                scope = scope or _scope(here / name)
+                path = os.path.normpath(os.path.join(folder, name))
+                yield Target(Path(path), path, file_kind, scope)
 
 
 def _walkable(name: str) -> bool:
-    return name not in SKIPPED_DIRS and (not name.startswith(".") or name == ".claude")
+    hidden_ok = name in (".claude", MANIFEST_NAME)
+    return name not in SKIPPED_DIRS and (not name.startswith(".") or hidden_ok)
 
 
 def _walked_kind(parts: Sequence[str], name: str, kind: str | None) -> str | None:

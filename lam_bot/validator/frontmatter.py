@@ -8,6 +8,7 @@ bomb stops at its first anchor, long before it can expand), refuses duplicate ke
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 import yaml
@@ -15,6 +16,8 @@ import yaml
 from lam_bot.validator.model import Finding, error, one_line
 
 MAX_DEPTH = 64
+# Where an anchor (`&a`) or alias (`*a`) could begin; a `*` inside `Bash(git:*)` cannot.
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*]")
 # The frontmatter starts on the file's second line, after the opening `---`.
 FIRST_LINE = 2
 
@@ -116,11 +119,38 @@ def _fields(root: yaml.Node | None) -> dict[str, Field]:
 
 
 def _compose(text: str) -> yaml.Node | None:
-    """Build yaml nodes from libyaml events, refusing anchors, aliases and duplicate keys."""
+    """Build yaml nodes, refusing anchors, aliases, duplicate keys and deep nesting."""
+    if not _MAYBE_ANCHOR.search(text):
+        # No `&` or `*` where an anchor or alias could start: libyaml composes in C.
+        root = yaml.compose(text, Loader=yaml.CSafeLoader)
+        _check_tree(root)
+        return root
     composer = _Composer(yaml.CSafeLoader(""))
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
         composer.feed(event)
     return composer.root
+
+
+def _check_tree(root: yaml.Node | None) -> None:
+    stack = [(root, 0)] if root is not None else []
+    seen_nodes: set[int] = set()
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen_nodes:  # a node reached twice is an alias
+            raise _Reject("frontmatter-alias", node.start_mark, "YAML aliases are not allowed")
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            continue
+        if depth >= MAX_DEPTH:
+            message = f"frontmatter nests deeper than {MAX_DEPTH} levels"
+            raise _Reject("frontmatter-too-deep", node.start_mark, message)
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                _Composer.check_duplicate(key, seen)
+                stack += [(key, depth + 1), (value, depth + 1)]
+        else:
+            stack += [(child, depth + 1) for child in node.value]
 
 
 class _Composer:
@@ -176,13 +206,13 @@ class _Composer:
         if isinstance(parent, yaml.SequenceNode):
             parent.value.append(node)
         elif not pending:
-            self._check_duplicate(node, seen)
+            self.check_duplicate(node, seen)
             pending.append(node)
         else:
             parent.value.append((pending.pop(), node))
 
     @staticmethod
-    def _check_duplicate(key: yaml.Node, seen: set[str]) -> None:
+    def check_duplicate(key: yaml.Node, seen: set[str]) -> None:
         if not isinstance(key, yaml.ScalarNode):
             return
         if key.value in seen:
