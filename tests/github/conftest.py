@@ -17,6 +17,23 @@ from tests.support.plans import EXAMPLE_REQUEST, example_plan
 
 TOKEN = "ghs_testtoken0123456789abcdefSECRET"
 LABELLER = "alice"
+PATH = ".claude/agents/docker-memory-monitor.md"
+BRANCH = "lam-bot/issue-1"
+# The API requests of a first run for a labelled issue, in order (12).
+HAPPY_CALLS = [
+    "GET /repos/octo/demo/collaborators/alice/permission",
+    "GET /repos/octo/demo/issues/1/comments",
+    "POST /repos/octo/demo/issues/1/comments",
+    f"GET /repos/octo/demo/contents/{PATH}",
+    f"GET /repos/octo/demo/git/ref/heads/{BRANCH}",
+    "GET /repos/octo/demo/git/ref/heads/main",
+    "POST /repos/octo/demo/git/refs",
+    f"PUT /repos/octo/demo/contents/{PATH}",
+    "POST /repos/octo/demo/pulls",
+    "POST /repos/octo/demo/issues/2/labels",
+    "POST /repos/octo/demo/pulls/2/requested_reviewers",
+    "PATCH /repos/octo/demo/issues/comments/1001",
+]
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from lam_bot.cli import cli
-from tests.github.conftest import TOKEN, payload, write_event
-from tests.github.test_flow import BRANCH, PATH
+from tests.github.conftest import BRANCH, PATH, TOKEN, payload, write_event
 from tests.support.fake_github import FakeGitHub
 from tests.support.fake_openai import FakeOpenAI, Reply, plan_reply
 from tests.support.plans import example_plan

@@ -15,8 +15,7 @@ import pytest
 from lam_bot.errors import GitHubError
 from lam_bot.github.event import parse_event
 from lam_bot.github.flow import Flow, FlowSettings
-from tests.github.conftest import make_draft, payload, repo_for
-from tests.github.test_flow import BRANCH, HAPPY_CALLS
+from tests.github.conftest import BRANCH, HAPPY_CALLS, make_draft, payload, repo_for
 from tests.support.fake_github import FAULT_KINDS, FakeGitHub
 
 DRAFT = make_draft()

@@ -11,26 +11,9 @@ from lam_bot.errors import ConfigError, GenerationError, InputError
 from lam_bot.github.comment import MARKER
 from lam_bot.github.event import parse_event
 from lam_bot.github.flow import Flow, FlowSettings, agent_repo_path, check_agents_dir
-from tests.github.conftest import LABELLER, make_draft, payload, repo_for
+from tests.github.conftest import BRANCH, HAPPY_CALLS, LABELLER, PATH, make_draft, payload, repo_for
 from tests.support.fake_github import FakeGitHub
 from tests.support.plans import example_plan
-
-PATH = ".claude/agents/docker-memory-monitor.md"
-BRANCH = "lam-bot/issue-1"
-HAPPY_CALLS = [
-    "GET /repos/octo/demo/collaborators/alice/permission",
-    "GET /repos/octo/demo/issues/1/comments",
-    "POST /repos/octo/demo/issues/1/comments",
-    f"GET /repos/octo/demo/contents/{PATH}",
-    f"GET /repos/octo/demo/git/ref/heads/{BRANCH}",
-    "GET /repos/octo/demo/git/ref/heads/main",
-    "POST /repos/octo/demo/git/refs",
-    f"PUT /repos/octo/demo/contents/{PATH}",
-    "POST /repos/octo/demo/pulls",
-    "POST /repos/octo/demo/issues/2/labels",
-    "POST /repos/octo/demo/pulls/2/requested_reviewers",
-    "PATCH /repos/octo/demo/issues/comments/1001",
-]
 
 
 class Recorder:
