@@ -86,3 +86,12 @@ def test_unknown_suite_is_a_usage_error(run: Invoke) -> None:
     result = run("--suite", "nope")
     assert result.exit_code == 2
     assert "Invalid value for '--suite'" in result.stderr
+
+
+def test_backend_configuration_errors_are_one_line(
+    run: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("LAM_BOT_BASE_URL")
+    result = run("--suite", "plan")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: the openai backend needs --base-url or LAM_BOT_BASE_URL\n"
