@@ -21,9 +21,10 @@ from lam_bot.errors import GitHubError
 
 T = TypeVar("T")
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"})
-RETRY_STATUSES = (500, 502, 503, 504)
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+RATE_LIMIT_STATUSES = (403, 429)  # GitHub writes nothing when it answers with a rate limit
 # Answers after which a create may or may not have happened: look again before retrying.
-UNCERTAIN_STATUSES = frozenset({409, 422, *RETRY_STATUSES})
+UNCERTAIN_STATUSES = frozenset({409, 422, 500, 502, 503, 504})
 
 
 class UncertainWriteError(GitHubError):
@@ -46,10 +47,10 @@ class ClientSettings:
 
 
 class _Retry(GithubRetry):
-    """GithubRetry, but a POST is retried only on a rate-limit 403 (nothing was written)."""
+    """GithubRetry, but a POST is retried only on a rate limit (403 or 429: nothing written)."""
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
-        if status_code == 403:  # GithubRetry.increment retries it only if it is a rate limit
+        if status_code in RATE_LIMIT_STATUSES:  # GithubRetry retries a 403 only if rate-limited
             method = "GET"
         return bool(super().is_retry(method, status_code, has_retry_after))
 

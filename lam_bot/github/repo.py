@@ -84,11 +84,16 @@ class Repo:
         self._repo: Repository = github.get_repo(full_name)  # lazy: no request
 
     def permission(self, login: str) -> Permission:
-        # PyGithub returns one field or the other; the answer carries both.
+        # PyGithub returns one field or the other; the answer carries both. 404: no such user.
         url = f"{self._repo.url}/collaborators/{quote(login, safe='')}/permission"
         requester = self._repo.requester
-        _, data = call(f"reading {login}'s permission", requester.requestJsonAndCheck, "GET", url)
-        return Permission(str(data.get("role_name", "")), str(data.get("permission", "")))
+
+        def read() -> Permission:
+            answer = _absent_on_404(lambda: requester.requestJsonAndCheck("GET", url))
+            data = answer[1] if answer else {}
+            return Permission(str(data.get("role_name", "")), str(data.get("permission", "")))
+
+        return call(f"reading {login}'s permission", read)
 
     def issue(self, number: int) -> IssueInfo:
         raw = call(f"reading issue #{number}", lambda: self._repo.get_issue(number).raw_data)

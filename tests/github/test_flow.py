@@ -275,3 +275,9 @@ def test_issue_and_model_text_cannot_mention_people_or_open_html(github: FakeGit
     body = github.pulls[2]["body"]
     assert "@octo/owners" not in body and "@everyone-team" not in body
     assert "<img" not in body and "&lt;img" in body
+
+
+def test_an_unknown_user_is_refused(github: FakeGitHub) -> None:
+    github.unknown_users.add("ghost")
+    outcome = run(github, payload(github, sender="ghost"))
+    assert outcome.status == "refused" and "`none` role" in github.issue_comments(1)[0]["body"]

@@ -96,6 +96,7 @@ def test_retry_policy_never_repeats_a_post_on_5xx() -> None:
     assert retry.is_retry("GET", 502) and retry.is_retry("PATCH", 500)
     assert not retry.is_retry("POST", 502)
     assert retry.is_retry("POST", 403)  # GithubRetry then retries only rate limits
+    assert retry.is_retry("POST", 429) and retry.is_retry("GET", 429)
 
 
 def test_failure_messages_are_one_line_without_headers() -> None:

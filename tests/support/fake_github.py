@@ -91,7 +91,8 @@ class FakeGitHub:
     owner: str = "octo"
     name: str = "demo"
     default_branch: str = "main"
-    roles: dict[str, str] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)  # others are readers
+    unknown_users: set[str] = field(default_factory=set)  # 404 from the permission API
     bot_login: str = "github-actions[bot]"
     timeout_sleep: float = 1.5
     retry_after: str = "0"
@@ -271,6 +272,8 @@ class FakeGitHub:
         }
 
     def get_permission(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        if m["user"] in self.unknown_users:
+            raise _not_found()
         role = self.roles.get(m["user"], "read")
         user = self._user(m["user"])
         return 200, {"permission": ROLE_PERMISSION[role], "role_name": role, "user": user}
