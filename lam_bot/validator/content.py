@@ -34,8 +34,6 @@ PHRASE_MIN_WORDS = 8
 
 # Whole-text searches (MULTILINE) keep the per-line work in the regex engine.
 _TABLE_SEPARATOR = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
-# A fenced code block, to its closing fence or the end of the body.
-_FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*$.*?(?:^[ \t]*\1[^\n]*$|\Z)", re.MULTILINE | re.DOTALL)
 # Heading lines, and the ends of `Label:` lines (checked further in `_labels`).
 _HASH_HEADING = re.compile(r"[ \t]*#{1,6}[ \t]")
 _LABEL_ENDS = re.compile(r":(?:\*\*|__)?[ \t]*$", re.MULTILINE)
@@ -73,13 +71,41 @@ class _Prose(NamedTuple):
 
 @lru_cache(maxsize=8)  # rules and score look at the same body
 def _prose(body: str) -> _Prose:
-    text = body
-    if "```" in body or "~~~" in body:
-        text = _FENCE.sub(lambda block: "\n" * block.group(0).count("\n"), body)
+    text = _blank_fences(body) if "```" in body or "~~~" in body else body
     lower = text.lower()
     # Filtering lines with `in` first is much faster than a MULTILINE `^` regex.
     headings = [line for line in lower.split("\n") if "#" in line and _HASH_HEADING.match(line)]
     return _Prose(text, lower, "\n".join(headings + _labels(lower)))
+
+
+def _blank_fences(body: str) -> str:
+    """The body with each fenced code block (to its closing fence or the end) blanked."""
+    pieces, start, fence = [], 0, ""
+    for line_start, marker in _fence_lines(body):
+        if not fence:
+            pieces.append(body[start:line_start])
+            fence, start = marker, line_start
+        elif marker == fence:
+            end = body.find("\n", line_start)
+            end = len(body) if end < 0 else end
+            pieces.append("\n" * body.count("\n", start, end))
+            fence, start = "", end
+    tail = body[start:]
+    pieces.append("\n" * tail.count("\n") if fence else tail)
+    return "".join(pieces)
+
+
+def _fence_lines(body: str) -> list[tuple[int, str]]:
+    """(line start, marker) of lines that begin, after blanks, with ``` or ~~~."""
+    found = []
+    for marker in ("```", "~~~"):
+        at = body.find(marker)
+        while at >= 0:
+            line_start = body.rfind("\n", 0, at) + 1
+            if not body[line_start:at].strip(" \t"):
+                found.append((line_start, marker))
+            at = body.find(marker, at + 3)
+    return sorted(set(found))
 
 
 def _labels(lower: str) -> list[str]:

@@ -18,6 +18,7 @@ from lam_bot.validator.model import Finding, error, one_line
 MAX_DEPTH = 64
 # Where an anchor (`&a`) or alias (`*a`) could begin; a `*` inside `Bash(git:*)` cannot.
 _MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*]")
+_STR_TAG = "tag:yaml.org,2002:str"
 # The frontmatter starts on the file's second line, after the opening `---`.
 FIRST_LINE = 2
 
@@ -105,17 +106,18 @@ def _fields(root: yaml.Node | None) -> dict[str, Field]:
         return {}
     if not isinstance(root, yaml.MappingNode):
         raise _Reject("frontmatter-not-mapping", root.start_mark, "frontmatter is not a mapping")
-    loader = yaml.CSafeLoader("")
-    try:
-        fields = {}
-        for key_node, value_node in root.value:
-            key = loader.construct_object(key_node, deep=True)
-            line, col = position(key_node)
-            value = loader.construct_object(value_node, deep=True)
-            fields[str(key)] = Field(line, col, value, value_node)
-        return fields
-    finally:
-        loader.dispose()
+    fields = {}
+    for key_node, value_node in root.value:
+        line, col = position(key_node)
+        fields[str(_construct(key_node))] = Field(line, col, _construct(value_node), value_node)
+    return fields
+
+
+def _construct(node: yaml.Node) -> Any:
+    """The Python value of a node; plain strings skip the constructor's overhead."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == _STR_TAG:
+        return node.value
+    return yaml.constructor.SafeConstructor().construct_document(node)
 
 
 def _compose(text: str) -> yaml.Node | None:
