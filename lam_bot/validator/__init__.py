@@ -80,11 +80,9 @@ def _workers(files: int) -> int:
 
 
 def _check_in_parallel(targets: Sequence[Target], catalog: Catalog, workers: int) -> list[_Checked]:
-    import multiprocessing  # only large runs pay for it
+    from lam_bot.validator.parallel import map_forked
 
-    chunk = max(len(targets) // (workers * 4), 1)
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return pool.map(partial(_check_target, catalog=catalog), targets, chunksize=chunk)
+    return map_forked(partial(_check_target, catalog=catalog), targets, workers)
 
 
 def _check_target(target: Target, catalog: Catalog) -> _Checked:
