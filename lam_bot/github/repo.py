@@ -109,7 +109,9 @@ class Repo:
     def find_comment(self, number: int, marker: str) -> CommentInfo | None:
         def find() -> CommentInfo | None:
             for comment in self._repo.get_issue(number).get_comments():
-                if marker in (comment.body or ""):
+                # Only a bot's comment counts: anyone can paste the marker into theirs.
+                mine = comment.user is not None and comment.user.type == "Bot"
+                if mine and (comment.body or "").startswith(marker):
                     return CommentInfo(comment.id, comment.body, comment.html_url)
             return None
 
@@ -133,7 +135,8 @@ class Repo:
             found = _absent_on_404(lambda: self._repo.get_contents(path, ref=ref))
             if found is None or isinstance(found, list):
                 return None
-            return FileInfo(base64.b64decode(found.content or "").decode(), found.sha)
+            text = base64.b64decode(found.content or "").decode(errors="replace")
+            return FileInfo(text, found.sha)
 
         return call(f"reading {path} on {ref}", read)
 

@@ -281,3 +281,11 @@ def test_an_unknown_user_is_refused(github: FakeGitHub) -> None:
     github.unknown_users.add("ghost")
     outcome = run(github, payload(github, sender="ghost"))
     assert outcome.status == "refused" and "`none` role" in github.issue_comments(1)[0]["body"]
+
+
+def test_a_pasted_marker_in_a_human_comment_is_not_the_status_comment(github: FakeGitHub) -> None:
+    github.add_comment(1, f"{MARKER}\nfake status", "mallory")
+    run(github, payload(github))
+    human, status = github.issue_comments(1)
+    assert human["body"] == f"{MARKER}\nfake status"
+    assert status["user"]["type"] == "Bot" and "#2" in status["body"]

@@ -154,6 +154,17 @@ class FakeGitHub:
             count, sha = count + 1, self.commits[sha]["parent"]
         return count
 
+    def add_comment(self, number: int, body: str, user: str) -> None:
+        """Post a comment directly (no request), as `user`."""
+        with self.lock:
+            comment_id = self._id()
+            self.comments[comment_id] = {
+                "id": comment_id,
+                "issue": number,
+                "body": body,
+                "user": self._user(user),
+            }
+
     def issue_comments(self, number: int) -> list[dict[str, Any]]:
         return [c for c in self.comments.values() if c["issue"] == number]
 
@@ -190,7 +201,8 @@ class FakeGitHub:
         return f"https://github.example/{self.full_name}{path}"
 
     def _user(self, login: str) -> dict[str, Any]:
-        return {"login": login, "id": abs(hash(login)) % 10**6, "type": "User"}
+        kind = "Bot" if login.endswith("[bot]") else "User"
+        return {"login": login, "id": abs(hash(login)) % 10**6, "type": kind}
 
     def _label(self, name: str) -> dict[str, Any]:
         return {"name": name, "color": "ededed", "url": self._api(f"/labels/{name}")}
