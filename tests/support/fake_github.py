@@ -154,16 +154,13 @@ class FakeGitHub:
             count, sha = count + 1, self.commits[sha]["parent"]
         return count
 
-    def add_comment(self, number: int, body: str, user: str) -> None:
-        """Post a comment directly (no request), as `user`."""
+    def add_comment(self, number: int, body: str, user: str) -> int:
+        """Post a comment directly (no request), as `user`; returns its id."""
         with self.lock:
             comment_id = self._id()
-            self.comments[comment_id] = {
-                "id": comment_id,
-                "issue": number,
-                "body": body,
-                "user": self._user(user),
-            }
+            comment = {"id": comment_id, "issue": number, "body": body, "user": self._user(user)}
+            self.comments[comment_id] = comment
+            return comment_id
 
     def issue_comments(self, number: int) -> list[dict[str, Any]]:
         return [c for c in self.comments.values() if c["issue"] == number]
@@ -300,13 +297,7 @@ class FakeGitHub:
 
     def create_comment(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
         number = _need(self.issues, int(m["number"]))
-        comment_id = self._id()
-        self.comments[comment_id] = {
-            "id": comment_id,
-            "issue": number,
-            "body": req.body["body"],
-            "user": self._user(self.bot_login),
-        }
+        comment_id = self.add_comment(number, req.body["body"], self.bot_login)
         return 201, self._comment_json(comment_id)
 
     def edit_comment(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
