@@ -148,13 +148,13 @@ def _table_separator(prose: _Prose) -> Degenerate | None:
 
 
 def _runaway_phrase(prose: _Prose) -> Degenerate | None:
-    for number, line in enumerate(prose.lower.split("\n")):
-        # A runaway phrase repeats at least 6 words (2 words x 4): most lines have fewer
-        # words in all, and counting spaces is cheaper than splitting.
-        if line.count(" ") < 7:
-            continue
-        words = line.split()
-        if len(words) - len(set(words)) >= 6 and _has_repeat(words):
+    lines = prose.lower.split("\n")
+    # A runaway phrase has 8 words or more and repeats at least 6 of them (2 words x 4);
+    # the comprehensions keep this first sieve cheap on the many lines that fail it.
+    long_lines = [line.split() for line in lines if line.count(" ") >= 7]
+    for words in [words for words in long_lines if len(words) - len(set(words)) >= 6]:
+        if _has_repeat(words):
+            number = next(n for n, line in enumerate(lines) if line.split() == words)
             return Degenerate(number, "a phrase repeated over and over")
     return None
 

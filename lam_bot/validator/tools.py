@@ -153,7 +153,7 @@ def _list_field(
 ) -> list[Finding]:
     findings = []
     if list_warning:
-        message = f"`{key}` is a YAML list; Claude Code expects a comma-separated string"
+        message = f"`{key}` is a YAML list: use a comma-separated string (lists load no tools)"
         findings.append(warning(field.line, field.col, "tools-list", message))
     items = []
     for item, node in zip(field.value, field.node.value, strict=True):
