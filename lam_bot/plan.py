@@ -7,24 +7,27 @@ nullable, so strict structured-output modes accept the same schema; `extra="forb
 closes every object, so a grammar never lets the model invent keys.
 
 Token budget. Every string and list is bounded so the longest possible plan fits
-`MAX_PLAN_TOKENS`. Worst case in characters of compact JSON (strings at maxLength,
-lists at maxItems, ~15 characters of keys and punctuation per field):
+`MAX_PLAN_TOKENS`. The worst case (`worst_case_plan()`: every string at maxLength,
+every list at maxItems), in characters of compact JSON, keys and punctuation included:
 
-    reasoning 600 + name 64 + description 240 + role 240                   ~ 1,200
-    tools      4 x (name 40 + description 160 + returns 120
-                    + 3 parameters x (name 32 + description 100 + ~60))     ~ 3,700
-    skills     3 x (name 40 + description 160 + trigger 140 + output 140
-                    + 3 inputs x 192 + 5 steps x (140 + 40 + 120 + ~50))    ~ 8,200
-    constraints 5 x 140                                                     ~   750
-    total                                                                   ~ 13,900
+    reasoning 400                                                     402
+    name 64 + description 160 + role 80                               310
+    tools      3 x (name 32 + description 120 + returns 80
+                    + 2 parameters x (name 24 + description 80) = 164)  3 x 618 = 1,858
+    skills     3 x (name 32 + description 120 + trigger 100 + output 100
+                    + 2 inputs x 164
+                    + 4 steps x (action 100 + tool 32 + on_failure 80) = 251)
+                                                                     3 x 1,764 = 5,296
+    constraints 4 x 100                                               413
+    total                                                           8,368 characters
 
-Filled with English prose that is ~3,000 tokens of the real Qwen3 tokenizer
-(about 4.5 characters per token; `worst_case_plan()` builds it and
-benchmarks/grammar_cost.py measures it: see `WORST_CASE_TOKENS`). The budget
-`MAX_PLAN_TOKENS` (4,096) leaves room above that, so a real plan is never cut
-off. A random-weight model writes noise tokens, which the grammar accepts only while
-they fit the remaining length; its plans measure well under the budget too
-(tests/generate/test_mlx.py). The seed's example plan is ~300 tokens compact.
+Filled with English words that is 1,588 tokens of the real Qwen3 tokenizer (5.3
+characters per token; denser prose runs ~4, so ~2,100), and `MAX_PLAN_TOKENS` (4,096)
+is about twice that: a plan is never cut off. A random-weight model, which writes every
+string to its maxLength in noise tokens, stays under it too (measured over 20 seeds in
+tests/generate/test_mlx.py). The bounds are about twice what the model card's example
+plans use (the seed's example is ~350 tokens compact), and small because decoding
+time is linear in them: they decide how long the worst case takes.
 """
 
 from __future__ import annotations
@@ -40,10 +43,10 @@ from lam_bot.errors import GenerationError
 AGENT_NAME_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 IDENTIFIER_PATTERN = r"^[a-z_][a-z0-9_]*$"
 
-# Budget for the model's output; must exceed the measured worst case below.
+# Budget for the model's output; about twice the worst case measured below.
 MAX_PLAN_TOKENS = 4096
-# Measured by benchmarks/grammar_cost.py on `worst_case_plan()` (compact JSON).
-WORST_CASE_TOKENS = 3100
+# `worst_case_plan()` as compact JSON, in Qwen3 tokens (tests/generate/test_plan.py).
+WORST_CASE_TOKENS = 1588
 
 
 def _text(max_length: int) -> type[str]:
@@ -63,32 +66,32 @@ ParamType = Literal["string", "integer", "number", "boolean", "array", "object"]
 
 
 class Parameter(_Strict):
-    name: _ident(32)  # type: ignore[valid-type]
+    name: _ident(24)  # type: ignore[valid-type]
     type: ParamType
-    description: _text(100)  # type: ignore[valid-type]
+    description: _text(80)  # type: ignore[valid-type]
     required: bool
 
 
 class ToolSpec(_Strict):
-    name: _ident(40)  # type: ignore[valid-type]
-    description: _text(160)  # type: ignore[valid-type]
-    parameters: list[Parameter] = Field(max_length=3)
-    returns: _text(120)  # type: ignore[valid-type]
+    name: _ident(32)  # type: ignore[valid-type]
+    description: _text(120)  # type: ignore[valid-type]
+    parameters: list[Parameter] = Field(max_length=2)
+    returns: _text(80)  # type: ignore[valid-type]
 
 
 class Step(_Strict):
-    action: _text(140)  # type: ignore[valid-type]
-    tool: _ident(40) | None  # type: ignore[valid-type]
-    on_failure: _text(120) | None  # type: ignore[valid-type]
+    action: _text(100)  # type: ignore[valid-type]
+    tool: _ident(32) | None  # type: ignore[valid-type]
+    on_failure: _text(80) | None  # type: ignore[valid-type]
 
 
 class Skill(_Strict):
-    name: _ident(40)  # type: ignore[valid-type]
-    description: _text(160)  # type: ignore[valid-type]
-    trigger: _text(140)  # type: ignore[valid-type]
-    inputs: list[Parameter] = Field(max_length=3)
-    steps: list[Step] = Field(min_length=1, max_length=5)
-    output: _text(140)  # type: ignore[valid-type]
+    name: _ident(32)  # type: ignore[valid-type]
+    description: _text(120)  # type: ignore[valid-type]
+    trigger: _text(100)  # type: ignore[valid-type]
+    inputs: list[Parameter] = Field(max_length=2)
+    steps: list[Step] = Field(min_length=1, max_length=4)
+    output: _text(100)  # type: ignore[valid-type]
 
 
 AgentName = Annotated[
@@ -98,15 +101,15 @@ AgentName = Annotated[
 
 class AgentSpec(_Strict):
     name: AgentName
-    description: _text(240)  # type: ignore[valid-type]
-    role: _text(240)  # type: ignore[valid-type]
-    tools: list[ToolSpec] = Field(min_length=1, max_length=4)
+    description: _text(160)  # type: ignore[valid-type]
+    role: _text(80)  # type: ignore[valid-type]
+    tools: list[ToolSpec] = Field(min_length=1, max_length=3)
     skills: list[Skill] = Field(min_length=1, max_length=3)
-    constraints: list[_text(140)] = Field(min_length=1, max_length=5)  # type: ignore[valid-type]
+    constraints: list[_text(100)] = Field(min_length=1, max_length=4)  # type: ignore[valid-type]
 
 
 class Plan(_Strict):
-    reasoning: _text(600)  # type: ignore[valid-type]
+    reasoning: _text(400)  # type: ignore[valid-type]
     agent: AgentSpec
 
 

