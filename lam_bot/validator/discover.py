@@ -27,7 +27,7 @@ SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__"
 class Target(NamedTuple):
     """One file to check: its path as shown, its kind, and its agent-name scope."""
 
-    path: Path
+    path: str
     display: str
     kind: str
     scope: str
@@ -44,7 +44,10 @@ def discover(paths: Sequence[Path], kind: str | None = None) -> list[Target]:
         else:
             raise InputError(f"{path}: no such file or directory")
         for target in found:
-            targets.setdefault(os.path.abspath(target.path), target)
+            # One input yields each path once already, except via a manifest: the
+            # normalised display path is key enough; several inputs may overlap.
+            key = target.display if len(paths) == 1 else os.path.abspath(target.path)
+            targets.setdefault(key, target)
     return sorted(targets.values(), key=lambda t: t.display)
 
 
@@ -62,7 +65,7 @@ def _explicit(path: Path, kind: str | None) -> list[Target]:
     if kind is None and path.name != SKILL_FILE and _in_skill(path):
         return []
     actual = kind or kind_of(path.parent.parts, path.name) or "agent"
-    return [Target(path, str(path), actual, _scope(path))]
+    return [Target(str(path), str(path), actual, _scope(path))]
 
 
 def _in_skill(path: Path) -> bool:
@@ -79,25 +82,44 @@ def _scope(path: Path, plugin_root: Path | None = None) -> str:
 
 
 def _walk(root: Path, kind: str | None) -> Iterator[Target]:
-    root_name = root.resolve().name  # so `validate .` inside an agents/ folder works
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if _walkable(d))
-        if SKILL_FILE in files:
-            dirs[:] = []  # the rest of a skill's folder is its own material
-            path = os.path.normpath(os.path.join(folder, SKILL_FILE))
-            yield Target(Path(path), path, kind or "skill", "")
+    # so `validate .` inside an agents/ folder works
+    stack: list[tuple[str, tuple[str, ...]]] = [(os.path.normpath(root), (root.resolve().name,))]
+    while stack:
+        folder, parts = stack.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = {entry.name: entry for entry in scan}
+        except OSError:
             continue
-        here = Path(folder)
-        if MANIFEST_NAME in dirs and (here / MANIFEST).is_file():
-            yield from _manifest_agents(here, kind)
-        parts = (root_name, *here.relative_to(root).parts)
-        scope = ""
-        for name in sorted(files):
-            file_kind = _walked_kind(parts, name, kind)
-            if file_kind:
-                scope = scope or _scope(here / name)
-                path = os.path.normpath(os.path.join(folder, name))
-                yield Target(Path(path), path, file_kind, scope)
+        if SKILL_FILE in entries:  # the rest of a skill's folder is its own material
+            path = _shown(os.path.join(folder, SKILL_FILE))
+            yield Target(path, path, kind or "skill", "")
+            continue
+        if MANIFEST_NAME in entries:
+            yield from _manifest_agents(Path(folder), kind)
+        yield from _folder_files(folder, parts, entries, kind)
+        stack += [
+            (entry.path, (*parts, name))
+            for name, entry in entries.items()
+            if _walkable(name) and entry.is_dir(follow_symlinks=False)
+        ]
+
+
+def _folder_files(
+    folder: str, parts: tuple[str, ...], entries: dict[str, os.DirEntry[str]], kind: str | None
+) -> Iterator[Target]:
+    scope = ""
+    for name, entry in entries.items():
+        file_kind = _walked_kind(parts, name, kind)
+        if file_kind and entry.is_file():
+            scope = scope or _scope(Path(entry.path))
+            path = _shown(entry.path)
+            yield Target(path, path, file_kind, scope)
+
+
+def _shown(path: str) -> str:
+    """`x.md` rather than `./x.md` when walking the current folder."""
+    return path[2:] if path.startswith("./") else path
 
 
 def _walkable(name: str) -> bool:
@@ -129,4 +151,5 @@ def _manifest_agents(plugin: Path, kind: str | None) -> Iterator[Target]:
         files = sorted(path.glob("*.md")) if path.is_dir() else [path]
         for file in files:
             if file.is_file():
-                yield Target(file, os.path.normpath(file), kind or "agent", _scope(file, plugin))
+                display = os.path.normpath(file)
+                yield Target(display, display, kind or "agent", _scope(file, plugin))

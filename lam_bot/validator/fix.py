@@ -64,7 +64,7 @@ def fix_paths(paths: Sequence[Path], kind: str | None = None) -> list[Change]:
     changes: list[Change] = []
     for target in discover(paths, kind):
         if target.kind == "agent":
-            changes += fix_file(target.path, target.display, catalog)
+            changes += fix_file(Path(target.path), target.display, catalog)
     return changes
 
 

@@ -22,7 +22,7 @@ def _fail(rule: str, message: str, line: int = 1) -> Source:
     return Source(None, (error(line, 1, rule, message),))
 
 
-def read_source(path: Path) -> Source:
+def read_source(path: str | Path) -> Source:
     """Read `path` as UTF-8 text, or explain in one finding why it cannot be checked."""
     try:
         with open(path, "rb") as handle:
