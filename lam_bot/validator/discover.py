@@ -135,10 +135,13 @@ def _walked_kind(parts: Sequence[str], name: str, kind: str | None) -> str | Non
 
 def _manifest_agents(plugin: Path, kind: str | None) -> Iterator[Target]:
     """Agent files a plugin manifest lists outside the `agents/` convention."""
-    import json  # only plugins pay for it
+    import json  # only plugins that list agents pay for it
 
     try:
-        manifest = json.loads((plugin / MANIFEST).read_text(encoding="utf-8"))
+        text = (plugin / MANIFEST).read_text(encoding="utf-8")
+        if '"agents"' not in text:
+            return  # most manifests leave agents to the folder convention
+        manifest = json.loads(text)
     except (OSError, ValueError):
         return
     entries = manifest.get("agents") if isinstance(manifest, dict) else None
