@@ -71,7 +71,7 @@ class Result:
     run: int
     seed: int
     score: int = 0
-    items: dict[str, int] = field(default_factory=dict)
+    items: dict[str, int] = field(default_factory=dict)  # plan rubric, or the validator's
     valid_json: bool = False
     passed: bool | None = None
     agent: str | None = None
@@ -195,6 +195,7 @@ def _score(result: Result, suite: str, text: str) -> None:
 
 def _apply_exec(result: Result, scored: ExecScore) -> None:
     result.score, result.passed, result.agent = scored.score, scored.passed, scored.agent
+    result.items = scored.items
     result.diagnostics = list(scored.diagnostics)
     result.error = result.error or scored.error
 

@@ -83,6 +83,7 @@ class ExecScore(NamedTuple):
     score: int
     passed: bool
     agent: str | None
+    items: dict[str, int]  # the validator's rubric: points per item
     diagnostics: tuple[str, ...]
     error: str | None
 
@@ -278,9 +279,10 @@ def score_agent(text: str) -> ExecScore:
         plan = parse_plan(text)
         synthesis = synthesize(plan)
     except (GenerationError, InputError) as exc:
-        return ExecScore(0, False, None, (), str(exc))
+        return ExecScore(0, False, None, {}, (), str(exc))
     result = check_text(synthesis.text, path=agent_filename(plan.agent.name), kind="agent")
     score = result.score or 0
     notes = tuple(f"{d.severity} {d.rule}: {d.message}" for d in result.diagnostics)
     passed = score >= PASS_SCORE and not result.errors
-    return ExecScore(score, passed, plan.agent.name, notes, None)
+    items = {item.key: item.points for item in result.rubric}
+    return ExecScore(score, passed, plan.agent.name, items, notes, None)

@@ -53,8 +53,9 @@ def test_summary_has_the_cards_key_results(report: dict[str, Any]) -> None:
 def test_every_result_has_every_field(report: dict[str, Any]) -> None:
     for result in report["results"]:
         assert set(result) == RESULT_FIELDS
-    plan = report["results"][0]
+    plan, agent = report["results"][0], report["results"][10]
     assert set(plan["items"]) == {item.key for item in PLAN_RUBRIC}
+    assert len(agent["items"]) == 8 and sum(agent["items"].values()) == agent["score"] == 100
     assert plan["completion_tokens"] > 0 and plan["prompt_tokens"] > 0
     assert plan["attempts"] == 1 and plan["seed"] == 0
 
