@@ -28,14 +28,24 @@ def run_bench(
     backend: Backend | None = None,
     progress: Callable[[Result], None] | None = None,
 ) -> dict[str, Any]:
-    """Run every job of `config` and return the JSON report."""
+    """Run every job of `config` and return the JSON report.
+
+    Ctrl-C ends the run early with the results so far (`"interrupted": true`): on a CPU
+    a full run takes many minutes, and what finished is worth keeping.
+    """
     start = time.perf_counter()
-    results = []
-    for result in iter_bench(config, backend):
-        results.append(result)
-        if progress is not None:
-            progress(result)
-    return build_report(config, results, time.perf_counter() - start)
+    results: list[Result] = []
+    interrupted = False
+    try:
+        for result in iter_bench(config, backend):
+            results.append(result)
+            if progress is not None:
+                progress(result)
+    except KeyboardInterrupt:
+        interrupted = True
+    report = build_report(config, results, time.perf_counter() - start)
+    report["interrupted"] = interrupted
+    return report
 
 
 def check_output(path: Path | None) -> None:

@@ -83,7 +83,7 @@ def bench(
     Every prompt of the suite runs under each condition (standard prompt or repeated
     instruction; constrained or unconstrained decoding) `--runs` times. One failed
     prompt is recorded, not fatal. `--attempts` defaults to 1 here: the card's pass
-    rates are single-shot.
+    rates are single-shot. Ctrl-C stops early, keeps what finished and exits 130.
     """
     from lam_bot.bench import BenchConfig, check_output, run_bench, save, text_tables
 
@@ -100,3 +100,6 @@ def bench(
     report = run_bench(config, progress=None if quiet else _counter(len(config.jobs())))
     save(report, out=out, markdown=markdown)
     click.echo(text_tables(report), nl=False)
+    if report["interrupted"]:
+        click.echo(f"Interrupted: {len(report['results'])} results kept.", err=True)
+        ctx.exit(130)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
+from lam_bot.backends import Completion
 from lam_bot.cli import cli
 from tests.bench.canned import ALL_REPLIES
 from tests.support.fake_openai import FakeOpenAI, plan_reply
+from tests.support.plans import example_plan_json
 
 Invoke = Callable[..., Result]
 
@@ -95,3 +98,31 @@ def test_backend_configuration_errors_are_one_line(
     result = run("--suite", "plan")
     assert result.exit_code == 1
     assert result.stderr == "Error: the openai backend needs --base-url or LAM_BOT_BASE_URL\n"
+
+
+class _Interrupting:
+    """Answers twice with the example plan, then the user presses Ctrl-C."""
+
+    name = "interrupting"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def complete(self, messages: Any, schema: Any, **options: Any) -> Completion:
+        self.calls += 1
+        if self.calls > 2:
+            raise KeyboardInterrupt
+        return Completion(example_plan_json(), 100, 300, 2.0, 0.5)
+
+
+def test_ctrl_c_keeps_what_finished(run: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("lam_bot.backends.get_backend", lambda settings: _Interrupting())
+    result = run("--out", "report.json", "--markdown", "report.md")
+    assert result.exit_code == 130
+    assert result.stderr.endswith("Interrupted: 2 results kept.\n")
+    report = json.loads(Path("report.json").read_text())
+    assert report["interrupted"] is True
+    assert [r["score"] for r in report["results"]] == [100, 100]
+    assert "plan   Slack standup bot                 100" in result.stdout
+    assert "plan   PR SQL-injection review           -" in result.stdout
+    assert Path("report.md").is_file()
