@@ -53,6 +53,8 @@ def validate(
             if not quiet:
                 click.echo(f"fixed {change}", err=True)
     results = check_paths(targets, kind)
+    if not results and not quiet:
+        click.echo("no agent, skill or command files found", err=True)
     if min_score is not None:
         results = apply_min_score(results, min_score)
     click.echo(REPORTERS[format_ or default_format(dict(os.environ))](results), nl=False)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from lam_bot.catalog import Catalog, load_catalog
+from lam_bot.errors import InputError
 from lam_bot.validator.discover import discover
 from lam_bot.validator.frontmatter import Document, parse_document
 from lam_bot.validator.source import MAX_BYTES
@@ -83,7 +84,10 @@ def fix_file(path: Path, display: str, catalog: Catalog) -> list[Change]:
     if not found:
         return []
     prefix = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
-    write_atomic(path, (prefix + text).encode("utf-8"))
+    try:
+        write_atomic(path, (prefix + text).encode("utf-8"))
+    except OSError as exc:
+        raise InputError(f"{display}: cannot write the fixes: {exc.strerror or exc}") from None
     return [Change(display, line, message) for line, message in found]
 
 

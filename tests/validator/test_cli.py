@@ -113,3 +113,10 @@ def test_no_traceback_on_binary_input(tmp_path: Path) -> None:
     result = _run(str(path))
     assert result.exit_code == 1
     assert "file-binary" in result.output
+
+
+def test_nothing_found_is_said_on_stderr(tmp_path: Path) -> None:
+    result = _run(str(tmp_path))
+    assert result.exit_code == 0
+    assert result.stderr == "no agent, skill or command files found\n"
+    assert _run("-q", str(tmp_path)).stderr == ""

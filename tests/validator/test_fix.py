@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,22 @@ def test_quiet_fix_reports_nothing(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", "-q", "--fix", str(path)], catch_exceptions=False)
     assert result.stderr == ""
     assert "tools: Read\n" in path.read_text()
+
+
+def test_failed_write_is_a_one_line_error_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "agents"
+    folder.mkdir()
+    original = "---\nname: a\ndescription: d\ntools: [Read]\n---\n" + BODY * 3
+    (folder / "a.md").write_text(original)
+
+    def refuse(source: str, target: str) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    result = CliRunner().invoke(cli, ["validate", "--fix", str(folder)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.stderr.endswith("a.md: cannot write the fixes: Permission denied\n")
+    assert [p.name for p in folder.iterdir()] == ["a.md"]
+    assert (folder / "a.md").read_text() == original
