@@ -78,7 +78,11 @@ def agnix_summary(agnix: str) -> str:
 def report(lam_bot: str, agnix: str, runs: int, corpus_runs: int) -> None:
     """Print one line per case: both medians and the ratio."""
     print(f"lam-bot: {lam_bot}\nagnix:   {agnix}")
-    python = median_ms([sys.executable, "-c", "pass"], runs)
+    # The peer is the interpreter lam-bot runs on (its venv's python), doing nothing.
+    interpreter = Path(lam_bot).parent / "python"
+    python = median_ms(
+        [str(interpreter if interpreter.exists() else sys.executable), "-c", "pass"], runs
+    )
     print(f"peer: `python -c pass` {python[0]:.0f}ms wall, {python[1]:.0f}ms CPU")
     print(f"{'case':<10} {'':<5} {'lam-bot':>10} {'agnix':>10} {'ratio':>7}")
     for case, paths in TARGETS.items():
