@@ -105,7 +105,8 @@ def generate_agent(
     say = progress or (lambda _message: None)
     messages = build_messages(clean_request(request), settings.repeat, feedback)
     schema = plan_json_schema() if settings.constrained else None
-    backend = get_backend(settings)
+    say(f"backend {settings.backend}, model {settings.model}")
+    backend = get_backend(settings)  # loads the model on first use
     start, tokens, reasons = time.perf_counter(), 0, []
     for attempt in range(1, max(settings.attempts, 1) + 1):
         seed = _seed(settings, attempt - 1)

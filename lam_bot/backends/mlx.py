@@ -70,6 +70,7 @@ class MlxBackend:
         self.model_name = model
         self.loaded = load_model(model)
         self._prefix: _Prefix | None = None
+        self.last_tokens: list[int] = []  # the last reply's token ids (for benchmarks)
 
     def prompt_tokens(self, messages: Messages) -> list[int]:
         """The chat-templated prompt, thinking off, ready for the assistant's reply."""
@@ -102,6 +103,7 @@ class MlxBackend:
                 raise BackendError(f"out of memory running {self.model_name}: {exc}") from None
             raise
         seconds = time.perf_counter() - start
+        self.last_tokens = decoded.tokens
         text = self.loaded.tokenizer.decode(decoded.tokens)
         return Completion(text, len(tokens), len(decoded.tokens), seconds, decoded.first)
 
