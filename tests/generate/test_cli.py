@@ -122,3 +122,11 @@ def test_server_error_exit_1(run: Invoke, openai_server: FakeOpenAI) -> None:
     result = run("x", "-q")
     assert result.exit_code == 1
     assert "model 'lam' not found" in result.stderr
+
+
+def test_mlx_model_not_found_is_one_line(run: Invoke, tmp_path: Path) -> None:
+    result = run("x", "-q", "--backend", "mlx", "--model", str(tmp_path / "missing"))
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: cannot load model")
+    assert "HF_HUB_OFFLINE" in lines[0]
