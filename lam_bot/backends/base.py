@@ -25,6 +25,8 @@ class Completion(NamedTuple):
     completion_tokens: int
     seconds: float
     first_token_seconds: float
+    # The reply stopped at max_tokens before it was complete; `text` holds what arrived.
+    cut_off: bool = False
 
 
 class Backend(Protocol):
