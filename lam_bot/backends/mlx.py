@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from lam_bot.backends.base import Completion, Messages
-from lam_bot.errors import BackendError, GenerationError
+from lam_bot.errors import BackendError
 
 try:
     import mlx.core as mx
@@ -105,7 +105,9 @@ class MlxBackend:
         seconds = time.perf_counter() - start
         self.last_tokens = decoded.tokens
         text = self.loaded.tokenizer.decode(decoded.tokens)
-        return Completion(text, len(tokens), len(decoded.tokens), seconds, decoded.first)
+        return Completion(
+            text, len(tokens), len(decoded.tokens), seconds, decoded.first, decoded.cut_off
+        )
 
     def _constraint(self, schema: dict[str, Any] | None) -> Any:
         if schema is None:
@@ -205,6 +207,7 @@ def _sampler(temperature: float | None, seed: int | None) -> Sampler:
 class _Decoded(NamedTuple):
     tokens: list[int]
     first: float
+    cut_off: bool = False  # max_tokens reached before the grammar accepted or EOS came
 
 
 class _Decoder:
@@ -245,6 +248,5 @@ class _Decoder:
                 if self.constraint.done:
                     return _Decoded(tokens, first)
             logits = self._step(token)
-        if self.constraint is None:
-            return _Decoded(tokens, first)
-        raise GenerationError(f"the model's output was cut off at {max_tokens} tokens")
+        # The caller decides what a partial reply is worth; the text is kept for it.
+        return _Decoded(tokens, first, cut_off=True)

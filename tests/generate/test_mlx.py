@@ -81,14 +81,21 @@ def test_prompt_uses_the_chat_template_without_thinking(backend: MlxBackend) -> 
     assert text.endswith("<|im_start|>assistant\n<think>\n\n</think>\n\n")
 
 
-def test_cut_off_is_a_generation_error(backend: MlxBackend) -> None:
-    with pytest.raises(GenerationError, match="cut off at 16 tokens"):
-        complete(backend, 0, max_tokens=16)
+def test_constrained_cut_off_keeps_the_partial_text(backend: MlxBackend) -> None:
+    schema = plan_json_schema()
+    result = backend.complete(MESSAGES, schema, seed=0, temperature=None, max_tokens=16)
+    assert result.cut_off
+    assert result.completion_tokens == 16 == len(backend.last_tokens)
+    assert result.text == backend.loaded.tokenizer.decode(backend.last_tokens)
+    assert result.text.startswith('{"reasoning":"')  # the grammar's prefix, then noise
+    with pytest.raises(GenerationError):
+        parse_plan(result.text)
 
 
-def test_unconstrained_stops_at_max_tokens(backend: MlxBackend) -> None:
+def test_unconstrained_at_max_tokens_is_cut_off(backend: MlxBackend) -> None:
     result = backend.complete(MESSAGES, None, seed=1, temperature=0.0, max_tokens=12)
-    assert result.completion_tokens <= 12
+    assert result.completion_tokens == 12
+    assert result.cut_off
     assert result.prompt_tokens == len(backend.prompt_tokens(MESSAGES))
 
 
