@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lam_bot.report.summary import all_diagnostics, summarize
+from lam_bot.report.summary import all_diagnostics, count, summarize
 from lam_bot.validator.model import FileResult
 
 
@@ -25,7 +25,7 @@ def render_github(results: Sequence[FileResult]) -> str:
     ]
     total = summarize(results)
     lines.append(
-        f"::notice title=lam-bot validate::{total.files} files checked: {total.errors} errors,"
-        f" {total.warnings} warnings"
+        f"::notice title=lam-bot validate::{count(total.files, 'file')} checked:"
+        f" {count(total.errors, 'error')}, {count(total.warnings, 'warning')}"
     )
     return "\n".join(lines) + "\n"

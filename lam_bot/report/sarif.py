@@ -12,7 +12,6 @@ from lam_bot.validator.model import Diagnostic, FileResult
 from lam_bot.validator.rules.ids import RULE_HELP
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/lam-bot/lam-bot"
 
 
 def _rules(diagnostics: Sequence[Diagnostic]) -> list[str]:
@@ -46,7 +45,6 @@ def render_sarif(results: Sequence[FileResult]) -> str:
     driver = {
         "name": "lam-bot",
         "version": __version__,
-        "informationUri": INFORMATION_URI,
         "rules": [_rule(r) for r in rules],
     }
     run = {

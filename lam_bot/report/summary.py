@@ -30,3 +30,8 @@ def summarize(results: Sequence[FileResult]) -> Summary:
 def all_diagnostics(results: Sequence[FileResult]) -> list[Diagnostic]:
     """Every diagnostic, file by file."""
     return [d for r in results for d in r.diagnostics]
+
+
+def count(number: int, noun: str) -> str:
+    """`1 file`, `2 files`."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lam_bot.report.summary import all_diagnostics, summarize
+from lam_bot.report.summary import all_diagnostics, count, summarize
 from lam_bot.validator.model import FileResult
 
 
@@ -18,7 +18,7 @@ def render_text(results: Sequence[FileResult]) -> str:
     scores = [r.score for r in results if r.score is not None]
     average = f", mean agent score {sum(scores) / len(scores):.0f}/100" if scores else ""
     lines.append(
-        f"{total.files} files checked, {total.files_with_errors} with errors:"
-        f" {total.errors} errors, {total.warnings} warnings{average}"
+        f"{count(total.files, 'file')} checked, {total.files_with_errors} with errors:"
+        f" {count(total.errors, 'error')}, {count(total.warnings, 'warning')}{average}"
     )
     return "\n".join(lines) + "\n"

@@ -63,30 +63,36 @@ def classify(entry: str, catalog: Catalog) -> str:
 
 
 def suggest(name: str, catalog: Catalog) -> str | None:
-    """A known tool name close to `name` (other case, or a typo), if there is one."""
+    """A current tool name close to `name` (other case, or a typo), if there is one."""
+    # A typo of a legacy name (`Taks`) points at its replacement (`Agent`).
+    candidates = {k: k for k in catalog.tools} | {
+        old: new for old, new in catalog.legacy.items() if new is not None
+    }
     folded = name.casefold()
-    for known in sorted(catalog.tools):
+    for known in sorted(candidates):
         if known.casefold() == folded:
-            return known
+            return candidates[known]
     limit = 1 if len(name) < 5 else 2
-    close = [k for k in sorted(catalog.tools) if _distance(folded, k.casefold(), limit) <= limit]
-    return close[0] if len(close) == 1 else None
+    close = {candidates[k] for k in candidates if _distance(folded, k.casefold(), limit) <= limit}
+    return close.pop() if len(close) == 1 else None
 
 
 def _distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, giving up (limit + 1) as soon as it exceeds `limit`."""
+    """Edit distance with transpositions (`Grpe` → `Grep` is 1), capped at `limit` + 1."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, char_a in enumerate(a, 1):
         current = [i]
         for j, char_b in enumerate(b, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            )
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
         if min(current) > limit:
             return limit + 1
-        previous = current
+        before, previous = previous, current
     return previous[-1]
 
 

@@ -48,7 +48,16 @@ def test_broken_yaml_names_its_line() -> None:
 
 @pytest.mark.parametrize(
     ("name", "close"),
-    [("Webfetch", "WebFetch"), ("read", "Read"), ("Grepp", "Grep"), ("chrome-mcp", None)],
+    [
+        ("Webfetch", "WebFetch"),
+        ("read", "Read"),
+        ("Grepp", "Grep"),
+        ("Grpe", "Grep"),
+        ("Taks", "Agent"),
+        ("MultiEdti", "Edit"),
+        ("chrome-mcp", None),
+        ("Frobnicate", None),
+    ],
 )
 def test_suggestion_only_when_close(name: str, close: str | None) -> None:
     message = _one(agent_text(HEAD + f"tools: {name}\n"), "tool-unknown")[2]
