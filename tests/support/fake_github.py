@@ -26,6 +26,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from tests.support.http import running
+
 FAULT_KINDS = ("500", "502", "403-secondary", "timeout", "lost")
 SECONDARY_RATE_LIMIT_MESSAGE = (
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
@@ -592,12 +594,6 @@ def serve(fake: FakeGitHub) -> Iterator[FakeGitHub]:
     """Serve `fake` on 127.0.0.1 on a free port until the block ends."""
     server = _Server(("127.0.0.1", 0), _Handler)
     server.fake = fake
-    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with running(server) as url:
+        fake.base_url = url
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
