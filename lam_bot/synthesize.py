@@ -5,6 +5,13 @@ has a role statement and `## Tools`, `## Process`, `## Constraints`, `## Output`
 Plan strings are untrusted model output: each is folded to one line without control
 characters, so no field can open a heading, a table or a second frontmatter.
 
+A complete plan always yields a file the validator scores 100 with no warning, even
+when the model loops: a phrase of up to PHRASE_MAX_WORDS words repeated back to back
+three times or more (one fewer than the validator's PHRASE_MIN_REPEATS, so fields
+joined on one line cannot add up to a runaway) is collapsed to one copy, in each
+field and again over each finished body line; duplicate constraints and steps are
+dropped, and a body line equal to the two before it is left out.
+
 The tool allowlist is derived deterministically and least-privilege:
 1. keyword rules (`TOOL_RULES`) over the plan's tool descriptions, step actions and
    reasoning: runs a command or CLI → Bash; reads or inspects files → Read, Grep,
@@ -31,6 +38,7 @@ import yaml
 from lam_bot.catalog import BUILTIN_TOOLS, NOT_FOR_SUBAGENTS
 from lam_bot.errors import InputError
 from lam_bot.plan import AGENT_NAME_PATTERN, Parameter, Plan, Skill, Step, ToolSpec
+from lam_bot.validator.content import MIN_REPEAT_LINE, PHRASE_MAX_WORDS, PHRASE_MIN_REPEATS
 
 
 class Grant(NamedTuple):
@@ -114,10 +122,45 @@ _SENTENCE_START = re.compile(r"(^|[.!?:;]\s+|\n\s*)$")
 _NAME_PATTERN = re.compile(AGENT_NAME_PATTERN)
 
 
+# Collapsing at one copy fewer than the validator flags keeps every field at most two
+# copies deep, so no single field can trip it.
+COLLAPSE_REPEATS = PHRASE_MIN_REPEATS - 1
+
+
+def collapse_repeats(words: list[str]) -> list[str]:
+    """`words` with every phrase repeated COLLAPSE_REPEATS+ times in a row cut to one copy."""
+    while True:
+        collapsed = _collapse_once(words)
+        if len(collapsed) == len(words):  # a fixpoint: no phrase repeats anywhere
+            return collapsed
+        words = collapsed
+
+
+def _collapse_once(words: list[str]) -> list[str]:
+    lower = [word.lower() for word in words]  # the validator compares lowercased words
+    kept, at = [], 0
+    while at < len(words):
+        size, copies = _repeat_at(lower, at)
+        kept += words[at : at + size]
+        at += size * copies
+    return kept
+
+
+def _repeat_at(lower: list[str], at: int) -> tuple[int, int]:
+    """(phrase size, copies) of the shortest phrase repeated enough at `at`, else (1, 1)."""
+    for size in range(1, PHRASE_MAX_WORDS + 1):
+        phrase, copies = lower[at : at + size], 1
+        while lower[at + size * copies : at + size * (copies + 1)] == phrase:
+            copies += 1
+        if copies >= COLLAPSE_REPEATS and len(phrase) == size:
+            return size, copies
+    return 1, 1
+
+
 def one_line(text: str, limit: int | None = None) -> str:
-    """`text` folded to one line: no control or format characters, single spaces."""
+    """`text` folded to one line: no control or format characters, single spaces, no loops."""
     kept = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
-    folded = " ".join(kept.split())
+    folded = " ".join(collapse_repeats(kept.split()))
     if limit is not None and len(folded) > limit:
         folded = folded[: limit - 1].rstrip() + "…"
     return folded
@@ -259,12 +302,20 @@ def _step(number: int, step: Step) -> str:
     return line
 
 
+def _unique(steps: list[Step]) -> list[Step]:
+    """The steps without exact repeats (a looping model writes the same step again)."""
+    seen: dict[tuple[str, str | None, str | None], Step] = {}
+    for step in steps:
+        seen.setdefault((one_line(step.action), step.tool, step.on_failure), step)
+    return list(seen.values())
+
+
 def _skill_section(skill: Skill) -> list[str]:
     lines = [f"### {skill.name}", "", _sentence(skill.description), ""]
     lines.append(f"When: {_sentence(skill.trigger)}")
     lines += [f"- Input {_parameter(param)}" for param in skill.inputs]
     lines += ["", "Steps:", ""]
-    lines += [_step(number, step) for number, step in enumerate(skill.steps, 1)]
+    lines += [_step(number, step) for number, step in enumerate(_unique(skill.steps), 1)]
     return [*lines, ""]
 
 
@@ -285,7 +336,23 @@ def body(plan: Plan, grants: tuple[Grant, ...]) -> str:
     lines += [f"- {_sentence(c)}" for c in dict.fromkeys(one_line(c) for c in agent.constraints)]
     lines += ["", "## Output", ""]
     lines += [f"- {skill.name}: {_sentence(skill.output)}" for skill in agent.skills]
-    return "\n".join(lines) + "\n"
+    return "\n".join(tidy_lines(lines)) + "\n"
+
+
+def tidy_lines(lines: list[str]) -> list[str]:
+    """Lines with runaway phrases collapsed and no line equal to the two before it."""
+    kept: list[str] = []
+    recent: list[str] = []  # the last non-blank lines, as the validator compares them
+    for line in lines:
+        if line.strip():
+            indent = line[: len(line) - len(line.lstrip())]
+            line = indent + " ".join(collapse_repeats(line.split()))
+            stripped = line.strip()
+            if len(stripped) >= MIN_REPEAT_LINE and recent[-2:] == [stripped, stripped]:
+                continue
+            recent.append(stripped)
+        kept.append(line)
+    return kept
 
 
 def synthesize(plan: Plan) -> Synthesis:

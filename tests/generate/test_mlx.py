@@ -6,11 +6,12 @@ import sys
 import time
 from pathlib import Path
 
+import mlx.core as mx
 import numpy as np
 import pytest
 import yaml
 
-from lam_bot.backends.grammar import Constraint, lltokenizer, mask_bias
+from lam_bot.backends.grammar import Constraint, Masker, allowed_ids, lltokenizer, mask_bias
 from lam_bot.backends.mlx import MlxBackend, Sampler
 from lam_bot.catalog import BUILTIN_TOOLS
 from lam_bot.errors import BackendError, GenerationError
@@ -46,7 +47,8 @@ def test_twenty_seeds_give_twenty_valid_plans_and_files(backend: MlxBackend) -> 
         plan = parse_plan(result.text)
         synthesis = synthesize(plan)
         checked = check_text(synthesis.text, f"{plan.agent.name}.md")
-        assert checked.errors == (), (seed, checked.errors)
+        assert checked.diagnostics == (), (seed, checked.diagnostics)
+        assert checked.score == 100, (seed, checked.rubric)
         _, block, _ = synthesis.text.split("---\n", 2)
         fields = yaml.safe_load(block)
         assert fields["name"] == plan.agent.name
@@ -118,6 +120,39 @@ def test_grammar_accepts_the_seed_plan_token_by_token(backend: MlxBackend) -> No
         assert constraint.bias(VOCAB_SIZE)[token] == 0
         constraint.consume(token)
     assert constraint.done
+
+
+def test_masker_matches_the_full_bias_at_every_step(backend: MlxBackend) -> None:
+    hf_tokenizer = backend.loaded.tokenizer._tokenizer
+    constraint = Constraint(lltokenizer(hf_tokenizer, VOCAB_SIZE), plan_json_schema())
+    masker, logits = Masker(VOCAB_SIZE), mx.random.normal((1, VOCAB_SIZE), key=mx.random.key(0))
+    kinds = set()
+    for token in hf_tokenizer.encode(example_plan_json(separators=(",", ":"))):
+        bias = mask_bias(constraint.fill(), VOCAB_SIZE)
+        expected = np.array(logits[0]) + bias
+        choice = masker.apply(logits, constraint.bitmask)
+        if choice.ids is None:  # dense: the same logits, forbidden ones pushed down
+            kinds.add("dense")
+            assert np.array_equal(np.array(choice.logits), expected)
+        else:
+            kinds.add("forced" if choice.logits is None else "sparse")
+            assert np.array_equal(choice.ids, np.flatnonzero(bias == 0))
+            if choice.logits is not None:
+                assert np.array_equal(np.array(choice.logits), expected[choice.ids])
+        constraint.consume(token)
+    assert kinds == {"dense", "sparse", "forced"}
+
+
+def test_allowed_ids_unpacks_set_bits_below_the_vocabulary() -> None:
+    words = np.zeros(4, dtype=np.int32)
+    words[0], words[2], words[3] = 0b1011, -(1 << 31), 1  # bit 31 is the sign
+    assert allowed_ids(words, 97).tolist() == [0, 1, 3, 95, 96]
+    assert allowed_ids(words, 96).tolist() == [0, 1, 3, 95]
+
+
+def test_masker_rejects_a_short_mask() -> None:
+    with pytest.raises(BackendError, match="covers 32 tokens"):
+        Masker(64).apply(mx.zeros((1, 64)), np.zeros((1, 1), dtype=np.int32))
 
 
 def test_mask_bias_rejects_a_short_mask() -> None:
