@@ -216,18 +216,24 @@ class _Decoder:
     def __init__(self, backend: MlxBackend, constraint: Any, sampler: Sampler) -> None:
         self.model = backend.loaded.model
         self.cache = backend.cache
-        self.vocab = backend.loaded.vocab_size
         self.eos = set(backend.loaded.tokenizer.eos_token_ids)
         self.constraint = constraint
         self.sample = sampler
+        self.masker: Any = None
+        if constraint is not None:
+            from lam_bot.backends.grammar import Masker
+
+            self.masker = Masker(backend.loaded.vocab_size)
 
     def _pick(self, logits: mx.array) -> int:
-        if self.constraint is not None:
-            from lam_bot.backends.grammar import apply_bias
-
-            # Filled while the forward pass launched by `_step` is still running.
-            logits = apply_bias(logits, self.constraint.bias(self.vocab))
-        return self.sample(np.array(logits[0]))
+        if self.constraint is None:
+            return self.sample(np.array(logits[0]))
+        # Filled while the forward pass launched by `_step` is still running.
+        choice = self.masker.apply(logits, self.constraint.fill())
+        if choice.logits is None:  # forced by the grammar: no need to wait for the model
+            return int(choice.ids[0])
+        index = self.sample(np.array(choice.logits))
+        return index if choice.ids is None else int(choice.ids[index])
 
     def _step(self, token: int) -> mx.array:
         logits = self.model(mx.array([[token]]), cache=self.cache)[:, -1, :]
