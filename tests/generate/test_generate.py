@@ -41,10 +41,9 @@ def test_retries_with_a_new_seed_after_a_bad_plan(openai_server: FakeOpenAI) -> 
 
 
 def test_gives_up_with_reasons(openai_server: FakeOpenAI) -> None:
-    degenerate = example_plan()
-    degenerate["agent"]["role"] = ("loop " * 16).strip()
-    openai_server.queue(Reply(content="no plan here"), plan_reply(degenerate))
-    with pytest.raises(GenerationError, match=r"after 2 attempts: attempt 2: .*degenerate") as info:
+    cut = Reply(content='{"reasoning": "The user', finish_reason="length")
+    openai_server.queue(Reply(content="no plan here"), cut)
+    with pytest.raises(GenerationError, match=r"after 2 attempts: attempt 2: .*cut off") as info:
         generate_agent("x", settings(openai_server))
     assert len(info.value.reasons) == 2
     assert "no JSON object" in info.value.reasons[0]
