@@ -12,6 +12,7 @@ overlaps the grammar's mask fill (CPU, llguidance) with the model's forward pass
 from __future__ import annotations
 
 import time
+from collections import Counter
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -71,6 +72,7 @@ class MlxBackend:
         self.loaded = load_model(model)
         self._prefix: _Prefix | None = None
         self.last_tokens: list[int] = []  # the last reply's token ids (for benchmarks)
+        self.last_picks = Counter[str]()  # how its tokens were picked (GrammarPicker)
 
     def prompt_tokens(self, messages: Messages) -> list[int]:
         """The chat-templated prompt, thinking off, ready for the assistant's reply."""
@@ -95,7 +97,8 @@ class MlxBackend:
         try:
             logits = self._prefill(tokens, messages)
             sampler = _sampler(temperature, seed)
-            decoded = _Decoder(self, constraint, sampler).run(logits, max_tokens)
+            decoder = _Decoder(self, constraint, sampler)
+            decoded = decoder.run(logits, max_tokens)
         except MemoryError:
             raise BackendError(f"out of memory running {self.model_name}") from None
         except RuntimeError as exc:
@@ -104,6 +107,7 @@ class MlxBackend:
             raise
         seconds = time.perf_counter() - start
         self.last_tokens = decoded.tokens
+        self.last_picks = decoder.picker.kinds if decoder.picker else Counter[str]()
         text = self.loaded.tokenizer.decode(decoded.tokens)
         return Completion(
             text, len(tokens), len(decoded.tokens), seconds, decoded.first, decoded.cut_off
@@ -167,9 +171,18 @@ class Sampler:
         self.rng = np.random.default_rng(seed)
 
     def __call__(self, logits: np.ndarray) -> int:
+        return self.pick(logits, self.candidates(logits))
+
+    def candidates(self, logits: np.ndarray) -> np.ndarray:
+        """The tokens `pick` can return: the top k (greedy: the best one)."""
         if self.temperature <= 0:
-            return int(np.argmax(logits))
-        index = _top_k(logits, self.top_k)
+            return np.array([np.argmax(logits)])
+        return _top_k(logits, self.top_k)
+
+    def pick(self, logits: np.ndarray, index: np.ndarray) -> int:
+        """Sample among the `candidates` `index`; only their logits are read."""
+        if self.temperature <= 0:
+            return int(index[0])
         values = logits[index].astype(np.float64) / self.temperature
         order = np.argsort(-values)
         index, values = index[order], values[order]
@@ -210,8 +223,45 @@ class _Decoded(NamedTuple):
     cut_off: bool = False  # max_tokens reached before the grammar accepted or EOS came
 
 
+class GrammarPicker:
+    """Picks each constrained token, paying for the grammar's mask only when it matters.
+
+    Inside free text nearly every token is allowed, so the sampler's own candidates
+    (the top k of the raw logits) are checked first, token by token (~1.5 us each):
+    when all are allowed, the top k of the masked logits are the same tokens with the
+    same logits, so sampling them gives exactly the token the mask would have, and
+    neither the mask (0.2 ms of llguidance) nor its apply is needed. Otherwise, and
+    always after a structural step (a forced or few-token mask), the mask is filled
+    (overlapping the forward pass) and applied by `Masker`.
+    """
+
+    def __init__(self, constraint: Any, vocab: int, sampler: Sampler) -> None:
+        from lam_bot.backends.grammar import Masker
+
+        self.constraint, self.sample, self.masker = constraint, sampler, Masker(vocab)
+        self.speculate = False  # the last mask was dense: free text, likely to go on
+        self.kinds: Counter[str] = Counter()  # how each token was picked (benchmark, tests)
+
+    def __call__(self, logits: mx.array) -> int:
+        if self.speculate:
+            full = np.array(logits[0])
+            candidates = self.sample.candidates(full)
+            if self.constraint.allows(candidates):
+                self.kinds["checked"] += 1
+                return self.sample.pick(full, candidates)
+        choice = self.masker.apply(logits, self.constraint.fill())
+        self.speculate = choice.ids is None
+        forced = choice.ids if choice.logits is None else None
+        if forced is not None:  # one token: no need to wait for the model
+            self.kinds["forced"] += 1
+            return int(forced[0])
+        self.kinds["dense" if choice.ids is None else "sparse"] += 1
+        index = self.sample(np.array(choice.logits))
+        return index if choice.ids is None else int(choice.ids[index])
+
+
 class _Decoder:
-    """The decode loop: forward (async) ∥ mask fill, then bias, sample, consume."""
+    """The decode loop: forward (async) ∥ grammar, then sample, consume."""
 
     def __init__(self, backend: MlxBackend, constraint: Any, sampler: Sampler) -> None:
         self.model = backend.loaded.model
@@ -219,21 +269,14 @@ class _Decoder:
         self.eos = set(backend.loaded.tokenizer.eos_token_ids)
         self.constraint = constraint
         self.sample = sampler
-        self.masker: Any = None
+        self.picker: GrammarPicker | None = None
         if constraint is not None:
-            from lam_bot.backends.grammar import Masker
-
-            self.masker = Masker(backend.loaded.vocab_size)
+            self.picker = GrammarPicker(constraint, backend.loaded.vocab_size, sampler)
 
     def _pick(self, logits: mx.array) -> int:
-        if self.constraint is None:
+        if self.picker is None:
             return self.sample(np.array(logits[0]))
-        # Filled while the forward pass launched by `_step` is still running.
-        choice = self.masker.apply(logits, self.constraint.fill())
-        if choice.logits is None:  # forced by the grammar: no need to wait for the model
-            return int(choice.ids[0])
-        index = self.sample(np.array(choice.logits))
-        return index if choice.ids is None else int(choice.ids[index])
+        return self.picker(logits)
 
     def _step(self, token: int) -> mx.array:
         logits = self.model(mx.array([[token]]), cache=self.cache)[:, -1, :]

@@ -94,6 +94,20 @@ def test_constrained_cut_off_keeps_the_partial_text(backend: MlxBackend) -> None
         parse_plan(result.text)
 
 
+def test_checking_the_candidates_picks_what_the_mask_would(
+    backend: MlxBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    schema, picks = plan_json_schema(), []
+    for allows in (Constraint.allows, lambda self, tokens: False):  # the second: mask only
+        monkeypatch.setattr(Constraint, "allows", allows)
+        result = backend.complete(MESSAGES, schema, seed=5, temperature=None, max_tokens=160)
+        picks.append((result.text, dict(backend.last_picks)))
+    (checked, kinds), (masked, mask_kinds) = picks
+    assert checked == masked
+    assert kinds["checked"] > 0 and "checked" not in mask_kinds
+    assert kinds["forced"] > 0 and kinds["sparse"] > 0
+
+
 def test_unconstrained_at_max_tokens_is_cut_off(backend: MlxBackend) -> None:
     result = backend.complete(MESSAGES, None, seed=1, temperature=0.0, max_tokens=12)
     assert result.completion_tokens == 12
