@@ -124,6 +124,10 @@ def generate_agent(
             say(
                 f"{completion.completion_tokens} tokens in {completion.seconds:.1f}s ({rate:.1f}/s)"
             )
+            if completion.cut_off:  # a partial plan never parses; say why instead
+                raise GenerationError(
+                    f"the model's output was cut off at {settings.max_tokens} tokens"
+                )
             accepted = _accept(completion.text)
         except GenerationError as exc:
             reasons.append(f"attempt {attempt}: {exc}")

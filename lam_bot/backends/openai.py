@@ -1,28 +1,47 @@
 """The openai backend: any OpenAI-compatible server (vLLM, SGLang, llama.cpp, LM Studio…).
 
-Plain `urllib.request`, so no new dependency. Every request has a timeout; 429 and
-5xx answers are retried a bounded number of times with exponential backoff,
-honouring `Retry-After` up to a cap. The JSON schema goes in `response_format`
-(strict, name `agent_plan`); servers that ignore it are handled by `parse_plan`.
+Plain `urllib.request`, so no new dependency. Every request has a timeout, which
+bounds the connection and each read (so a stream that stalls fails too); 429 and 5xx
+answers, which come before any byte of the body, are retried a bounded number of
+times with exponential backoff, honouring `Retry-After` up to a cap. The JSON schema
+goes in `response_format` (strict, name `agent_plan`); servers that ignore it are
+handled by `parse_plan`.
+
+Replies are streamed (`"stream": true`, usage in the last event), so the time to the
+first token is real. A server that answers with plain JSON instead (some do) is read
+the same way as a non-streamed reply. A reply stopped by `max_tokens`
+(`finish_reason: "length"`) keeps its text with `cut_off=True`.
 """
 
 from __future__ import annotations
 
 import email.utils
+import http.client
 import json
 import time
 import urllib.error
 import urllib.request
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lam_bot.backends.base import Completion, Messages
-from lam_bot.errors import BackendError, ConfigError, GenerationError
+from lam_bot.errors import BackendError, ConfigError
 
 if TYPE_CHECKING:
     from lam_bot.generate import GenerateSettings
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 30.0
+
+
+class _Reply(NamedTuple):
+    """What the server answered, streamed or not."""
+
+    text: str
+    finish_reason: str | None
+    prompt_tokens: int
+    completion_tokens: int
+    first_token_seconds: float | None  # None: not streamed, the reply came all at once
 
 
 class OpenAIBackend:
@@ -65,12 +84,20 @@ class OpenAIBackend:
         temperature: float | None,
         max_tokens: int,
     ) -> Completion:
-        """POST the messages; raise BackendError after the retries, GenerationError if cut off."""
+        """POST the messages and read the reply; BackendError after the retries."""
         body = self._body(messages, schema, seed, temperature, max_tokens)
         start = time.perf_counter()
-        reply = self._post(body)
+        reply = self._post(body, start)
         seconds = time.perf_counter() - start
-        return _completion(reply, seconds, max_tokens)
+        first = reply.first_token_seconds
+        return Completion(
+            text=reply.text,
+            prompt_tokens=reply.prompt_tokens,
+            completion_tokens=reply.completion_tokens,
+            seconds=seconds,
+            first_token_seconds=seconds if first is None else first,
+            cut_off=reply.finish_reason == "length",
+        )
 
     def _body(
         self,
@@ -84,6 +111,8 @@ class OpenAIBackend:
             "model": self.model,
             "messages": messages,
             "max_tokens": max_tokens,
+            "stream": True,
+            "stream_options": {"include_usage": True},
             # Qwen3 servers otherwise spend the budget on a <think> block.
             "chat_template_kwargs": {"enable_thinking": False},
         }
@@ -96,34 +125,52 @@ class OpenAIBackend:
             body["temperature"] = temperature
         return body
 
-    def _post(self, body: dict[str, Any]) -> dict[str, Any]:
+    def _post(self, body: dict[str, Any], start: float) -> _Reply:
         data = json.dumps(body).encode()
         for attempt in range(self.retries + 1):
             try:
-                return self._send(data)
+                return self._send(data, start)
             except urllib.error.HTTPError as exc:
                 if exc.code not in RETRY_STATUSES or attempt == self.retries:
                     raise BackendError(self._http_message(exc)) from None
                 time.sleep(self._delay(attempt, exc.headers.get("Retry-After")))
         raise AssertionError("unreachable")  # the loop returns or raises
 
-    def _send(self, data: bytes) -> dict[str, Any]:
+    def _send(self, data: bytes, start: float) -> _Reply:
         request = urllib.request.Request(self.url, data=data, headers=self._headers())
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                raw = response.read()
+                if response.headers.get_content_type() == "text/event-stream":
+                    return self._events(response, start)
+                return self._plain(response.read())
         except urllib.error.HTTPError:
             raise
+        except http.client.HTTPException as exc:  # the connection broke mid-reply
+            raise BackendError(f"{self.url}: the reply broke off ({type(exc).__name__})") from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             if isinstance(reason, TimeoutError):
                 raise BackendError(f"{self.url}: no answer within {self.timeout:g}s") from None
             raise BackendError(f"cannot reach {self.url}: {reason}") from None
+
+    def _plain(self, raw: bytes) -> _Reply:
         try:
             reply: dict[str, Any] = json.loads(raw)
         except json.JSONDecodeError:
             raise BackendError(f"{self.url}: the answer is not JSON") from None
-        return reply
+        return _plain_reply(reply)
+
+    def _events(self, lines: Iterable[bytes], start: float) -> _Reply:
+        stream = _Stream()
+        for payload in _sse_data(lines):
+            if payload == "[DONE]":
+                break
+            try:
+                event = json.loads(payload)
+            except json.JSONDecodeError:
+                raise BackendError(f"{self.url}: a streamed event is not JSON") from None
+            stream.add(event, time.perf_counter() - start)
+        return stream.reply()
 
     def _headers(self) -> dict[str, str]:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -160,25 +207,71 @@ def _error_detail(exc: urllib.error.HTTPError) -> str:
         payload = json.loads(exc.read() or b"{}")
     except (json.JSONDecodeError, OSError):
         return ""
-    error = payload.get("error") if isinstance(payload, dict) else None
+    return _message(payload.get("error") if isinstance(payload, dict) else None)
+
+
+def _message(error: Any) -> str:
+    """An OpenAI-style error's message on one short line ("" when there is none)."""
     message = error.get("message") if isinstance(error, dict) else error
     return " ".join(str(message).split())[:200] if message else ""
 
 
-def _completion(reply: dict[str, Any], seconds: float, max_tokens: int) -> Completion:
+def _sse_data(lines: Iterable[bytes]) -> Iterable[str]:
+    """The `data:` payloads of a server-sent event stream (comments and blanks skipped)."""
+    for raw in lines:
+        line = raw.decode("utf-8", errors="replace").strip()
+        if line.startswith("data:"):
+            yield line[5:].strip()
+
+
+class _Stream:
+    """The streamed reply as it arrives: text pieces, finish reason, usage, first token."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.finish_reason: str | None = None
+        self.usage: dict[str, Any] = {}
+        self.first: float | None = None
+
+    def add(self, event: Any, elapsed: float) -> None:
+        if not isinstance(event, dict):
+            raise BackendError("the server streamed an event that is not an object")
+        if event.get("error"):
+            detail = _message(event["error"]) or "no detail"
+            raise BackendError(f"the server failed mid-reply: {detail}")
+        self.usage = event.get("usage") or self.usage
+        for choice in event.get("choices") or []:
+            if not isinstance(choice, dict):
+                continue
+            piece = (choice.get("delta") or {}).get("content") or ""
+            if piece:
+                self.pieces.append(piece)
+                self.first = elapsed if self.first is None else self.first
+            self.finish_reason = choice.get("finish_reason") or self.finish_reason
+
+    def reply(self) -> _Reply:
+        # Without usage (some servers omit it) each content event is about one token.
+        tokens = int(self.usage.get("completion_tokens") or len(self.pieces))
+        return _Reply(
+            "".join(self.pieces),
+            self.finish_reason,
+            int(self.usage.get("prompt_tokens") or 0),
+            tokens,
+            self.first,  # None when no content came: timed like a plain reply
+        )
+
+
+def _plain_reply(reply: dict[str, Any]) -> _Reply:
     try:
         choice = reply["choices"][0]
         text = choice["message"]["content"] or ""
     except (KeyError, IndexError, TypeError):
         raise BackendError("the server's answer has no choices[0].message.content") from None
-    if choice.get("finish_reason") == "length":
-        raise GenerationError(f"the model's output was cut off at {max_tokens} tokens")
     usage = reply.get("usage") or {}
-    return Completion(
-        text=text,
-        prompt_tokens=int(usage.get("prompt_tokens") or 0),
-        completion_tokens=int(usage.get("completion_tokens") or 0),
-        seconds=seconds,
-        # Not streamed: the whole reply arrives at once.
-        first_token_seconds=seconds,
+    return _Reply(
+        text,
+        choice.get("finish_reason"),
+        int(usage.get("prompt_tokens") or 0),
+        int(usage.get("completion_tokens") or 0),
+        None,
     )

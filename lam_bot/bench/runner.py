@@ -142,13 +142,13 @@ def _attempt(
     except BackendError as exc:
         result.error = str(exc)
         return False
-    except GenerationError as exc:  # a backend's only GenerationError: the output was cut off
+    except GenerationError as exc:  # backends before `Completion.cut_off` raised this
         result.error, result.cut_off = str(exc), True
         return True
     _add_timing(result, completion)
     _score(result, prompt.suite, completion.text)
-    result.cut_off = completion.completion_tokens >= settings.max_tokens
-    if result.cut_off:  # unconstrained decoding returns what it has at the limit
+    result.cut_off = completion.cut_off
+    if result.cut_off:
         result.error = f"the model's output was cut off at {settings.max_tokens} tokens"
     return True
 

@@ -54,14 +54,14 @@ EXEC_REPLIES: list[tuple[Reply, int, bool]] = [
     (plan_reply(style="fenced"), 100, True),
     (Reply(content="Sorry, no."), 0, False),
     (Reply(content=json.dumps({"reasoning": "short", "agent": {}})), 0, False),
-    (plan_reply(), 0, False),  # finish_reason "length": cut off (set below)
+    # Cut off: scored on what arrived, a plan without its end, which cannot be synthesised.
+    (Reply(content=example_plan_json()[:-40], finish_reason="length"), 0, False),
     (error_reply(400, "bad request"), 0, False),
     (plan_reply(), 100, True),
     (plan_reply(), 100, True),
     (plan_reply(), 100, True),
     (plan_reply(), 100, True),
 ]
-EXEC_REPLIES[4] = (EXEC_REPLIES[4][0]._replace(finish_reason="length"), 0, False)
 
 ALL_REPLIES = [reply for reply, _ in PLAN_REPLIES] + [reply for reply, _, _ in EXEC_REPLIES]
 PLAN_SCORES = [score for _, score in PLAN_REPLIES]

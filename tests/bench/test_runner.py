@@ -12,6 +12,7 @@ from lam_bot.backends.openai import OpenAIBackend
 from lam_bot.bench import BenchConfig, run_bench
 from lam_bot.bench.runner import Result
 from lam_bot.bench.scorers import PLAN_RUBRIC
+from lam_bot.errors import GenerationError
 from lam_bot.generate import GenerateSettings
 from tests.bench.canned import ALL_REPLIES, EXEC_PASSED, EXEC_SCORES, PLAN_SCORES
 from tests.support.fake_openai import FakeOpenAI, plan_reply
@@ -122,7 +123,7 @@ class _Truncating:
 
     def complete(self, messages: Any, schema: Any, **options: Any) -> Completion:
         text = example_plan_json()[:-40]
-        return Completion(text, 100, options["max_tokens"], 2.0, 0.5)
+        return Completion(text, 100, options["max_tokens"], 2.0, 0.5, cut_off=True)
 
 
 def test_cut_off_replies_are_scored_on_what_arrived() -> None:
@@ -135,3 +136,21 @@ def test_cut_off_replies_are_scored_on_what_arrived() -> None:
     assert first["tokens_per_second"] == 300 / 1.5
     summary = report["summary"]["repeated"]
     assert summary["tokens_per_second"] == 200.0 and summary["first_token_seconds"] == 0.5
+
+
+class _Raising:
+    """A backend that still raises GenerationError on a cut-off reply (the older contract)."""
+
+    name = "raising"
+
+    def complete(self, messages: Any, schema: Any, **options: Any) -> Completion:
+        raise GenerationError(f"the model's output was cut off at {options['max_tokens']} tokens")
+
+
+def test_cut_off_raised_by_a_backend_is_recorded() -> None:
+    settings = GenerateSettings(model="lam", max_tokens=300)
+    report = run_bench(BenchConfig(settings, suite="exec"), backend=_Raising())
+    first = report["results"][0]
+    assert (first["cut_off"], first["passed"], first["score"]) == (True, False, 0)
+    assert first["error"] == "the model's output was cut off at 300 tokens"
+    assert len(report["results"]) == 10  # the run went on

@@ -90,10 +90,23 @@ def test_prose_without_json_is_a_generation_error(openai_server: FakeOpenAI) -> 
         parse_plan(complete(openai_server))
 
 
-def test_cut_off_output(openai_server: FakeOpenAI) -> None:
-    openai_server.queue(Reply(content='{"reasoning": "x', finish_reason="length"))
-    with pytest.raises(GenerationError, match="cut off at 512 tokens"):
-        complete(openai_server)
+@pytest.mark.parametrize("stream", [True, False])
+def test_cut_off_output_keeps_its_text(openai_server: FakeOpenAI, stream: bool) -> None:
+    openai_server.queue(Reply(content='{"reasoning": "x', finish_reason="length", stream=stream))
+    completion = backend(openai_server).complete(
+        MESSAGES, None, seed=None, temperature=None, max_tokens=512
+    )
+    assert completion.cut_off is True
+    assert completion.text == '{"reasoning": "x'
+
+
+def test_complete_reply_is_not_cut_off(openai_server: FakeOpenAI) -> None:
+    assert (
+        backend(openai_server)
+        .complete(MESSAGES, None, seed=None, temperature=None, max_tokens=512)
+        .cut_off
+        is False
+    )
 
 
 def test_server_unreachable() -> None:
@@ -111,3 +124,55 @@ def test_malformed_answer(openai_server: FakeOpenAI) -> None:
 def test_bad_base_url() -> None:
     with pytest.raises(ConfigError, match="http:// or https://"):
         OpenAIBackend("localhost:8000/v1", "lam")
+
+
+def test_streams_and_measures_the_first_token(openai_server: FakeOpenAI) -> None:
+    openai_server.queue(plan_reply()._replace(chunk_delay=0.002))
+    result = backend(openai_server).complete(
+        MESSAGES, plan_json_schema(), seed=7, temperature=None, max_tokens=512
+    )
+    body = openai_server.requests[0]
+    assert body["stream"] is True and body["stream_options"] == {"include_usage": True}
+    assert parse_plan(result.text).agent.name == "docker-memory-monitor"
+    assert result.completion_tokens == len(result.text) // 4  # the usage event's figure
+    # Many events came after the first one, each at least chunk_delay later.
+    assert 0 < result.first_token_seconds < result.seconds
+
+
+def test_plain_json_answer_to_a_stream_request(openai_server: FakeOpenAI) -> None:
+    openai_server.queue(plan_reply()._replace(stream=False))
+    result = backend(openai_server).complete(
+        MESSAGES, plan_json_schema(), seed=7, temperature=None, max_tokens=512
+    )
+    assert parse_plan(result.text).agent.name == "docker-memory-monitor"
+    assert result.first_token_seconds == result.seconds
+
+
+def test_stream_without_usage_counts_events(openai_server: FakeOpenAI) -> None:
+    openai_server.queue(Reply(content="x" * 40, stream=True))
+    server_backend = backend(openai_server)
+    body = server_backend._body(MESSAGES, None, None, None, 64)
+    del body["stream_options"]
+    reply = server_backend._post(body, 0.0)
+    assert (reply.text, reply.completion_tokens) == ("x" * 40, 5)  # 5 events of 8 characters
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        ('{"error": {"message": "GPU   fell over"}}', "failed mid-reply: GPU fell over"),
+        ("not json", "a streamed event is not JSON"),
+        ("[1, 2]", "not an object"),
+    ],
+)
+def test_bad_stream_event_is_one_line(openai_server: FakeOpenAI, event: str, message: str) -> None:
+    openai_server.queue(plan_reply()._replace(events=(event,)))
+    with pytest.raises(BackendError, match=message):
+        complete(openai_server)
+    assert len(openai_server.requests) == 1  # the body had started: not retried
+
+
+def test_stalled_stream_times_out(openai_server: FakeOpenAI) -> None:
+    openai_server.queue(Reply(content="x" * 64, chunk_delay=0.5))
+    with pytest.raises(BackendError, match=r"no answer within 0\.1s"):
+        complete(openai_server, timeout=0.1, retries=0)

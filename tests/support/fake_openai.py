@@ -3,6 +3,11 @@
 Tests queue `Reply` values (a plan, a 500, a delay, a `<think>` prefix, prose that
 ignores `response_format`); each request takes the next one, and the last one repeats
 once the queue is down to it. Every request body is recorded in `requests`.
+
+A request with `"stream": true` gets server-sent events (a few characters of content
+each, `chunk_delay` apart, usage last when `stream_options.include_usage` asks, then
+`data: [DONE]`), unless the reply says `stream=False` (as servers that only answer
+plain JSON do); `stream=True` streams even when the request did not ask.
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ class Reply(NamedTuple):
     headers: dict[str, str] = {}  # noqa: RUF012 - never mutated
     finish_reason: str = "stop"
     body: bytes | None = None  # raw body, overrides everything else
+    stream: bool | None = None  # None: stream when the request asks
+    chunk_delay: float = 0.0  # seconds between streamed events
+    events: tuple[str, ...] = ()  # extra raw `data:` payloads sent before the content
 
 
 def plan_reply(plan: dict[str, Any] | None = None, *, style: str = "json") -> Reply:
@@ -82,12 +90,39 @@ def _completion_body(reply: Reply, request: dict[str, Any]) -> bytes:
                 "finish_reason": reply.finish_reason,
             }
         ],
-        "usage": {
-            "prompt_tokens": sum(len(m.get("content", "")) // 4 for m in request["messages"]),
-            "completion_tokens": len(content) // 4,
-        },
+        "usage": _usage(reply, request),
     }
     return json.dumps(payload).encode()
+
+
+CHUNK = 8  # characters of content per streamed event
+
+
+def _usage(reply: Reply, request: dict[str, Any]) -> dict[str, int]:
+    return {
+        "prompt_tokens": sum(len(m.get("content", "")) // 4 for m in request["messages"]),
+        "completion_tokens": len(reply.content or "") // 4,
+    }
+
+
+def _events(reply: Reply, request: dict[str, Any]) -> Iterator[str]:
+    """The `data:` payloads of a streamed reply, in order."""
+    yield from reply.events
+    content = reply.content or ""
+    pieces = [content[at : at + CHUNK] for at in range(0, len(content), CHUNK)]
+    for number, piece in enumerate(pieces, 1):
+        finish = reply.finish_reason if number == len(pieces) else None
+        choice = {"index": 0, "delta": {"content": piece}, "finish_reason": finish}
+        yield json.dumps({"object": "chat.completion.chunk", "choices": [choice]})
+    if (request.get("stream_options") or {}).get("include_usage"):
+        yield json.dumps({"choices": [], "usage": _usage(reply, request)})
+    yield "[DONE]"
+
+
+def _streams(reply: Reply, request: dict[str, Any]) -> bool:
+    if reply.body is not None or reply.status != 200:
+        return False
+    return bool(request.get("stream")) if reply.stream is None else reply.stream
 
 
 def _handler(state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
@@ -103,7 +138,22 @@ def _handler(state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 return
             reply = state.next_reply(request, dict(self.headers))
             time.sleep(reply.delay)
-            self._send(reply, request)
+            if _streams(reply, request):
+                self._stream(reply, request)
+            else:
+                self._send(reply, request)
+
+        def _stream(self, reply: Reply, request: dict[str, Any]) -> None:
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()  # HTTP/1.0: the body ends when the connection closes
+                for payload in _events(reply, request):
+                    self.wfile.write(f"data: {payload}\n\n".encode())
+                    self.wfile.flush()
+                    time.sleep(reply.chunk_delay)
+            except (BrokenPipeError, ConnectionResetError):  # the client timed out
+                pass
 
         def _send(self, reply: Reply, request: dict[str, Any]) -> None:
             body = reply.body if reply.body is not None else _completion_body(reply, request)
