@@ -1,12 +1,13 @@
-"""Shared fixtures: the fake OpenAI-compatible server and the tiny Qwen3 fixture model."""
+"""Shared fixtures: the fake OpenAI-compatible server, the CLI against it, the tiny model."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from tests.support.fake_openai import FakeOpenAI, serve
 
@@ -21,6 +22,24 @@ def openai_server() -> Iterator[FakeOpenAI]:
     """A fake OpenAI-compatible server on 127.0.0.1; queue replies with `.queue(...)`."""
     with serve() as state:
         yield state
+
+
+@pytest.fixture
+def run_lam_bot(
+    openai_server: FakeOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Result]:
+    """`lam-bot ARGS…` (stdin= feeds input) on the fake server's openai backend, in tmp_path."""
+    from lam_bot.cli import cli
+
+    monkeypatch.setenv("LAM_BOT_BACKEND", "openai")
+    monkeypatch.setenv("LAM_BOT_BASE_URL", openai_server.url)
+    monkeypatch.setenv("LAM_BOT_MODEL", "lam")
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args: str, stdin: str | None = None) -> Result:
+        return CliRunner().invoke(cli, list(args), input=stdin, catch_exceptions=False)
+
+    return invoke
 
 
 @pytest.fixture(scope="session")

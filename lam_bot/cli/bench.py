@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from click.core import ParameterSource
 
 from lam_bot.bench.suites import SUITE_CHOICES
-from lam_bot.cli.options import generation_options, settings_from_options
+from lam_bot.cli.options import generation_options_for, settings_from_options
 
 if TYPE_CHECKING:
     from lam_bot.bench.runner import Result
-
-
-def _settings(ctx: click.Context, options: dict[str, Any]) -> Any:
-    settings = settings_from_options(**options)
-    # The card measures single-shot pass rates: retries only when asked for.
-    if ctx.get_parameter_source("attempts") is ParameterSource.DEFAULT:
-        settings = dataclasses.replace(settings, attempts=1)
-    return settings
 
 
 def _counter(total: int) -> Callable[[Result], None]:
@@ -63,7 +53,8 @@ def _counter(total: int) -> Callable[[Result], None]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the tables as Markdown here.",
 )
-@generation_options
+# The card measures single-shot pass rates: retries only when asked for.
+@generation_options_for(attempts=1)
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @click.pass_context
 def bench(
@@ -89,7 +80,7 @@ def bench(
 
     for path in (out, markdown):
         check_output(path)
-    settings = _settings(ctx, options)
+    settings = settings_from_options(**options)
     config = BenchConfig(
         settings,
         suite=suite,

@@ -36,14 +36,7 @@ _OPTIONS = (
         help="OpenAI-compatible server URL including /v1 (openai backend).",
     ),
     click.option("--api-key", envvar="LAM_BOT_API_KEY", help="Bearer token for --base-url."),
-    click.option(
-        "--attempts",
-        type=click.IntRange(1, 10),
-        default=2,
-        show_default=True,
-        envvar="LAM_BOT_ATTEMPTS",
-        help="Generations (each with a new seed) before giving up.",
-    ),
+    None,  # --attempts, whose default differs per command (see `generation_options_for`)
     click.option(
         "--repeat/--no-repeat",
         default=True,
@@ -67,11 +60,30 @@ _OPTIONS = (
 )
 
 
-def generation_options(command: F) -> F:
-    """Add the shared generation options to a click command."""
-    for option in reversed(_OPTIONS):
-        command = option(command)
-    return command
+def _attempts_option(default: int) -> Callable[[F], F]:
+    return click.option(
+        "--attempts",
+        type=click.IntRange(1, 10),
+        default=default,
+        show_default=True,
+        envvar="LAM_BOT_ATTEMPTS",
+        help="Generations (each with a new seed) before giving up.",
+    )
+
+
+def generation_options_for(attempts: int) -> Callable[[F], F]:
+    """A decorator adding the shared generation options, `--attempts` defaulting to `attempts`."""
+
+    def decorate(command: F) -> F:
+        for option in reversed(_OPTIONS):
+            command = (option or _attempts_option(attempts))(command)
+        return command
+
+    return decorate
+
+
+# generate and handle-issue: a failed file is regenerated once.
+generation_options = generation_options_for(2)
 
 
 def settings_from_options(**options: Any) -> Any:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from lam_bot.backends import Completion
-from lam_bot.cli import cli
 from tests.bench.canned import ALL_REPLIES
 from tests.support.fake_openai import FakeOpenAI, plan_reply
 from tests.support.plans import example_plan_json
@@ -20,18 +20,8 @@ Invoke = Callable[..., Result]
 
 
 @pytest.fixture
-def run(
-    openai_server: FakeOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Invoke]:
-    monkeypatch.setenv("LAM_BOT_BACKEND", "openai")
-    monkeypatch.setenv("LAM_BOT_BASE_URL", openai_server.url)
-    monkeypatch.setenv("LAM_BOT_MODEL", "lam")
-    monkeypatch.chdir(tmp_path)
-
-    def invoke(*args: str) -> Result:
-        return CliRunner().invoke(cli, ["bench", *args], catch_exceptions=False)
-
-    yield invoke
+def run(run_lam_bot: Invoke) -> Invoke:
+    return partial(run_lam_bot, "bench")
 
 
 def test_tables_on_stdout_reports_on_disk(run: Invoke, openai_server: FakeOpenAI) -> None:
@@ -126,3 +116,11 @@ def test_ctrl_c_keeps_what_finished(run: Invoke, monkeypatch: pytest.MonkeyPatch
     assert "plan   Slack standup bot                 100" in result.stdout
     assert "plan   PR SQL-injection review           -" in result.stdout
     assert Path("report.md").is_file()
+
+
+@pytest.mark.parametrize(("command", "default"), [("bench", 1), ("generate", 2)])
+def test_attempts_help_states_each_commands_default(
+    run_lam_bot: Invoke, command: str, default: int
+) -> None:
+    help_text = " ".join(run_lam_bot(command, "--help").stdout.split())
+    assert f"before giving up. [default: {default}; 1<=x<=10]" in help_text

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from lam_bot.cli import cli
 from tests.support.fake_openai import FakeOpenAI, Reply, error_reply
 from tests.support.plans import EXAMPLE_PLAN
 
@@ -15,18 +15,8 @@ Invoke = Callable[..., Result]
 
 
 @pytest.fixture
-def run(
-    openai_server: FakeOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Invoke]:
-    monkeypatch.setenv("LAM_BOT_BACKEND", "openai")
-    monkeypatch.setenv("LAM_BOT_BASE_URL", openai_server.url)
-    monkeypatch.setenv("LAM_BOT_MODEL", "lam")
-    monkeypatch.chdir(tmp_path)
-
-    def invoke(*args: str, stdin: str | None = None) -> Result:
-        return CliRunner().invoke(cli, ["generate", *args], input=stdin, catch_exceptions=False)
-
-    yield invoke
+def run(run_lam_bot: Invoke) -> Invoke:
+    return partial(run_lam_bot, "generate")
 
 
 def test_writes_the_agent_and_prints_one_line(run: Invoke, tmp_path: Path) -> None:
