@@ -7,10 +7,10 @@ characters, so no field can open a heading, a table or a second frontmatter.
 
 A complete plan always yields a file the validator scores 100 with no warning, even
 when the model loops: a phrase of up to PHRASE_MAX_WORDS words repeated back to back
-three times or more (one fewer than the validator's PHRASE_MIN_REPEATS, so fields
-joined on one line cannot add up to a runaway) is collapsed to one copy, in each
-field and again over each finished body line; duplicate constraints and steps are
-dropped, and a body line equal to the two before it is left out.
+three times or more (one fewer than the validator's PHRASE_MIN_REPEATS) is collapsed to
+one copy in each field, and again over each finished body line, because fields joined
+on one line (a step's action and its on_failure) can add up to a runaway; duplicate
+constraints and steps are dropped, and a body line equal to the two before it is left out.
 
 The tool allowlist is derived deterministically and least-privilege:
 1. keyword rules (`TOOL_RULES`) over the plan's tool descriptions, step actions and

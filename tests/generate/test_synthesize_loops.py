@@ -15,6 +15,7 @@ from lam_bot.plan import AGENT_NAME_PATTERN, IDENTIFIER_PATTERN, Plan
 from lam_bot.synthesize import collapse_repeats, synthesize
 from lam_bot.validator import check_text
 from lam_bot.validator.content import PHRASE_MAX_WORDS, find_degenerate
+from tests.support.plans import example_plan
 
 WORDS = st.sampled_from(["fix", "the", "bug", "Fix", "run", "docker", "ok", "é", "日本", "-"])
 WORD = st.one_of(WORDS, st.text(min_size=1, max_size=6))
@@ -123,3 +124,12 @@ def test_a_runaway_phrase_keeps_one_copy() -> None:
     looping = words("check it fix the bug fix the bug FIX THE BUG fix the bug now")
     assert collapse_repeats(looping) == words("check it fix the bug now")
     assert collapse_repeats(words("fix the bug fix the bug")) == words("fix the bug fix the bug")
+
+
+def test_fields_joined_on_one_line_cannot_add_up_to_a_runaway() -> None:
+    plan = example_plan()
+    looping = {"action": "if it fails: z. if it fails: z", "tool": None}
+    plan["agent"]["skills"][0]["steps"][0] = {**looping, "on_failure": "z. if it fails: z"}
+    text = synthesize(Plan.model_validate(plan)).text
+    assert "\n1. if it fails: z.\n" in text  # the joined line collapsed to one copy
+    assert check_text(text, "x.md").diagnostics == ()
