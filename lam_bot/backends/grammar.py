@@ -153,11 +153,6 @@ class Constraint:
         """The additive logit bias for the next token."""
         return mask_bias(self.fill(), vocab)
 
-    def allows(self, tokens: np.ndarray) -> bool:
-        """True if every one of `tokens` may come next (no mask needed)."""
-        validate = self.matcher.validate_tokens
-        return all(validate([int(token)]) == 1 for token in tokens)
-
     def consume(self, token: int) -> None:
         """Advance past a sampled token (it was allowed by the last mask)."""
         self.matcher.consume_token(token)

@@ -171,18 +171,9 @@ class Sampler:
         self.rng = np.random.default_rng(seed)
 
     def __call__(self, logits: np.ndarray) -> int:
-        return self.pick(logits, self.candidates(logits))
-
-    def candidates(self, logits: np.ndarray) -> np.ndarray:
-        """The tokens `pick` can return: the top k (greedy: the best one)."""
         if self.temperature <= 0:
-            return np.array([np.argmax(logits)])
-        return _top_k(logits, self.top_k)
-
-    def pick(self, logits: np.ndarray, index: np.ndarray) -> int:
-        """Sample among the `candidates` `index`; only their logits are read."""
-        if self.temperature <= 0:
-            return int(index[0])
+            return int(np.argmax(logits))
+        index = _top_k(logits, self.top_k)
         values = logits[index].astype(np.float64) / self.temperature
         order = np.argsort(-values)
         index, values = index[order], values[order]
@@ -224,35 +215,22 @@ class _Decoded(NamedTuple):
 
 
 class GrammarPicker:
-    """Picks each constrained token, paying for the grammar's mask only when it matters.
+    """Picks each constrained token: the grammar's mask, applied by `Masker`, then sampling.
 
-    Inside free text nearly every token is allowed, so the sampler's own candidates
-    (the top k of the raw logits) are checked first, token by token (~1.5 us each):
-    when all are allowed, the top k of the masked logits are the same tokens with the
-    same logits, so sampling them gives exactly the token the mask would have, and
-    neither the mask (0.2 ms of llguidance) nor its apply is needed. Otherwise, and
-    always after a structural step (a forced or few-token mask), the mask is filled
-    (overlapping the forward pass) and applied by `Masker`.
+    The mask is filled while the forward pass launched by `_Decoder._step` still runs;
+    a token the grammar forces is returned without waiting for the model's logits.
     """
 
     def __init__(self, constraint: Any, vocab: int, sampler: Sampler) -> None:
         from lam_bot.backends.grammar import Masker
 
         self.constraint, self.sample, self.masker = constraint, sampler, Masker(vocab)
-        self.speculate = False  # the last mask was dense: free text, likely to go on
         self.kinds: Counter[str] = Counter()  # how each token was picked (benchmark, tests)
 
     def __call__(self, logits: mx.array) -> int:
-        if self.speculate:
-            full = np.array(logits[0])
-            candidates = self.sample.candidates(full)
-            if self.constraint.allows(candidates):
-                self.kinds["checked"] += 1
-                return self.sample.pick(full, candidates)
         choice = self.masker.apply(logits, self.constraint.fill())
-        self.speculate = choice.ids is None
         forced = choice.ids if choice.logits is None else None
-        if forced is not None:  # one token: no need to wait for the model
+        if forced is not None:
             self.kinds["forced"] += 1
             return int(forced[0])
         self.kinds["dense" if choice.ids is None else "sparse"] += 1
