@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 
+from tests.support.http import running
 from tests.support.plans import EXAMPLE_PLAN
 
 
@@ -175,15 +176,6 @@ def _handler(state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
 def serve() -> Iterator[FakeOpenAI]:
     """Run a fake server on a free 127.0.0.1 port for the duration of the block."""
     state = FakeOpenAI()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    server.daemon_threads = True
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.daemon = True
-    thread.start()
-    try:
+    with running(ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))) as url:
+        state.url = f"{url}/v1"
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
