@@ -11,6 +11,7 @@ overlaps the grammar's mask fill (CPU, llguidance) with the model's forward pass
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from functools import cache
@@ -42,17 +43,23 @@ class Loaded(NamedTuple):
     vocab_size: int
 
 
+def _load_failure(exc: Exception) -> str:
+    """The first sentence of a load error, and what the user can do about it."""
+    first = " ".join(str(exc).split()).split(". ")[0].rstrip(".")
+    if len(first) > 200:
+        first = first[:199] + "…"
+    offline = os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0")
+    hint = "unset HF_HUB_OFFLINE to download it" if offline else "check the name and the network"
+    return f"{first or type(exc).__name__} ({hint}, or pass a local mlx model folder with --model)"
+
+
 @cache
 def load_model(model: str) -> Loaded:
     """Load an mlx model once per process; one-line BackendError when it cannot be."""
     try:
         module, tokenizer = load(model)[:2]
     except Exception as exc:  # mlx-lm and the hub raise many types; all mean "not loadable"
-        detail = " ".join(str(exc).split())[:160] or type(exc).__name__
-        raise BackendError(
-            f"cannot load model {model!r}: {detail} (pass a local mlx model folder with "
-            "--model, or allow downloads: HF_HUB_OFFLINE must be unset)"
-        ) from None
+        raise BackendError(f"cannot load model {model!r}: {_load_failure(exc)}") from None
     vocab = int(module.args.vocab_size) if hasattr(module, "args") else len(tokenizer)
     return Loaded(module, tokenizer, vocab)
 
