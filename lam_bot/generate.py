@@ -6,9 +6,7 @@ the GitHub flow can generate without writing and the CLI writes atomically.
 
 from __future__ import annotations
 
-import os
 import random
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from lam_bot.errors import GenerationError, InputError
+from lam_bot.files import atomic_write
 from lam_bot.plan import MAX_PLAN_TOKENS, Plan, parse_plan, plan_json_schema
 from lam_bot.prompt import build_messages, clean_request
 from lam_bot.synthesize import Grant, agent_filename, safe_agent_path, synthesize
@@ -162,16 +161,3 @@ def write_agent(generated: Generated, out_dir: Path, *, force: bool = False) -> 
         raise InputError(f"{path} exists and differs (use --force to overwrite it)")
     path.parent.mkdir(parents=True, exist_ok=True)
     return atomic_write(path, generated.text)
-
-
-def atomic_write(path: Path, text: str) -> Path:
-    """Write `text` to `path` through a temporary file in the same folder and a rename."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path

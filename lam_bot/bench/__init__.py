@@ -69,6 +69,6 @@ def save(report: dict[str, Any], *, out: Path | None, markdown: Path | None) -> 
     if out is not None:
         write_report(out, report)
     if markdown is not None:
-        from lam_bot.generate import atomic_write
+        from lam_bot.files import atomic_write
 
         atomic_write(markdown, render_markdown(build_tables(report)))

@@ -84,6 +84,6 @@ def build_report(config: BenchConfig, results: list[Result], seconds: float) -> 
 
 def write_report(path: Path, report: dict[str, Any]) -> None:
     """Write the JSON report atomically."""
-    from lam_bot.generate import atomic_write
+    from lam_bot.files import atomic_write
 
     atomic_write(path, json.dumps(report, indent=2) + "\n")

@@ -14,15 +14,14 @@ Running it again changes nothing. Files are written atomically.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from lam_bot.catalog import Catalog, load_catalog
 from lam_bot.errors import InputError
+from lam_bot.files import atomic_write
 from lam_bot.validator.discover import discover
 from lam_bot.validator.frontmatter import Document, parse_document
 from lam_bot.validator.source import MAX_BYTES
@@ -85,7 +84,7 @@ def fix_file(path: Path, display: str, catalog: Catalog) -> list[Change]:
         return []
     prefix = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
     try:
-        write_atomic(path, (prefix + text).encode("utf-8"))
+        atomic_write(path, (prefix + text).encode("utf-8"))
     except OSError as exc:
         raise InputError(f"{display}: cannot write the fixes: {exc.strerror or exc}") from None
     return [Change(display, line, message) for line, message in found]
@@ -200,17 +199,3 @@ def _current(entry: str, catalog: Catalog) -> str:
 
 def _dedupe(names: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` via a temporary file in the same folder."""
-    mode = path.stat().st_mode & 0o7777
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

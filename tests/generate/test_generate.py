@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from lam_bot.errors import GenerationError, InputError
-from lam_bot.generate import GenerateSettings, atomic_write, generate_agent, write_agent
+from lam_bot.files import atomic_write
+from lam_bot.generate import GenerateSettings, generate_agent, write_agent
 from lam_bot.plan import plan_json_schema
 from tests.support.fake_openai import FakeOpenAI, Reply, error_reply, plan_reply
 from tests.support.plans import EXAMPLE_REQUEST, example_plan
