@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import NamedTuple
 
 from lam_bot.errors import InputError
 
 SKILL_FILE = "SKILL.md"
 MANIFEST_NAME = ".claude-plugin"
-MANIFEST = Path(MANIFEST_NAME) / "plugin.json"
+MANIFEST = os.path.join(MANIFEST_NAME, "plugin.json")
+MANIFEST_MAX_BYTES = 1024 * 1024
 FOLDER_KINDS = {"agents": "agent", "commands": "command"}
 SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__"})
 
@@ -33,13 +33,14 @@ class Target(NamedTuple):
     scope: str
 
 
-def discover(paths: Sequence[Path], kind: str | None = None) -> list[Target]:
+def discover(paths: Sequence[str | os.PathLike[str]], kind: str | None = None) -> list[Target]:
     """The files to check under `paths`, each once, in path order."""
     targets: dict[str, Target] = {}
-    for path in paths:
-        if path.is_dir():
+    for given in paths:
+        path = clean_path(os.fspath(given))
+        if os.path.isdir(path):
             found = list(_walk(path, kind))
-        elif path.exists():
+        elif os.path.exists(path):
             found = _explicit(path, kind)
         else:
             raise InputError(f"{path}: no such file or directory")
@@ -49,6 +50,15 @@ def discover(paths: Sequence[Path], kind: str | None = None) -> list[Target]:
             key = target.display if len(paths) == 1 else os.path.abspath(target.path)
             targets.setdefault(key, target)
     return sorted(targets.values(), key=lambda t: t.display)
+
+
+def clean_path(path: str) -> str:
+    """`path` without empty or `.` parts or a trailing slash (as pathlib shows it)."""
+    odd = "//" in path or "/./" in path or path.startswith("./") or path.endswith(("/", "/."))
+    if not odd or path == "/":
+        return path
+    root = "/" if path.startswith("/") else ""
+    return root + "/".join(part for part in path.split("/") if part not in ("", ".")) or "."
 
 
 def kind_of(parts: Sequence[str], name: str) -> str | None:
@@ -61,31 +71,47 @@ def kind_of(parts: Sequence[str], name: str) -> str | None:
     return None
 
 
-def _explicit(path: Path, kind: str | None) -> list[Target]:
-    if kind is None and path.name != SKILL_FILE and _in_skill(path):
+def _explicit(path: str, kind: str | None) -> list[Target]:
+    name = os.path.basename(path)
+    if kind is None and name != SKILL_FILE and _in_skill(path):
         return []
-    actual = kind or kind_of(path.parent.parts, path.name) or "agent"
-    return [Target(str(path), str(path), actual, _scope(path))]
+    actual = kind or kind_of(os.path.dirname(path).split("/"), name) or "agent"
+    return [Target(path, path, actual, _scope(path))]
 
 
-def _in_skill(path: Path) -> bool:
-    return any((folder / SKILL_FILE).is_file() for folder in path.parents)
+def _ancestors(path: str) -> Iterator[str]:
+    """The folders holding `path`, nearest first, as far up as the path goes."""
+    folder = os.path.dirname(path)
+    while True:
+        yield folder or "."
+        if folder in ("", "/"):
+            return
+        folder = os.path.dirname(folder)
 
 
-def _scope(path: Path, plugin_root: Path | None = None) -> str:
+def _in_skill(path: str) -> bool:
+    return any(os.path.isfile(os.path.join(folder, SKILL_FILE)) for folder in _ancestors(path))
+
+
+def _scope(path: str, plugin_root: str | None = None) -> str:
     """Agents under one `agents/` folder, or listed by one plugin, share a scope."""
-    folder = path.parent
-    for ancestor in (folder, *folder.parents):
-        if ancestor.name == "agents":
+    for ancestor in _ancestors(path):
+        if os.path.basename(ancestor) == "agents":
             return os.path.abspath(ancestor)
-    return os.path.abspath(plugin_root or folder)
+    return os.path.abspath(plugin_root or os.path.dirname(path) or ".")
 
 
-def _walk(root: Path, kind: str | None) -> Iterator[Target]:
-    # so `validate .` inside an agents/ folder works
-    stack: list[tuple[str, tuple[str, ...]]] = [(os.path.normpath(root), (root.resolve().name,))]
+def _walk(root: str, kind: str | None) -> Iterator[Target]:
+    # Each folder carries the names of its parts below the root, starting with the root's
+    # own real name (so `validate .` inside an agents/ folder works), and its scope: the
+    # nearest `agents/` folder at or above it, or None.
+    top = os.path.normpath(root)
+    top_scope = _scope(os.path.join(top, "-"))
+    stack: list[tuple[str, tuple[str, ...], str | None]] = [
+        (top, (os.path.basename(os.path.realpath(top)),), _agents_scope(top_scope))
+    ]
     while stack:
-        folder, parts = stack.pop()
+        folder, parts, scope = stack.pop()
         try:
             with os.scandir(folder) as scan:
                 entries = {entry.name: entry for entry in scan}
@@ -96,25 +122,33 @@ def _walk(root: Path, kind: str | None) -> Iterator[Target]:
             yield Target(path, path, kind or "skill", "")
             continue
         if MANIFEST_NAME in entries:
-            yield from _manifest_agents(Path(folder), kind)
-        yield from _folder_files(folder, parts, entries, kind)
-        stack += [
-            (entry.path, (*parts, name))
-            for name, entry in entries.items()
-            if _walkable(name) and entry.is_dir(follow_symlinks=False)
-        ]
+            yield from _manifest_agents(folder, kind)
+        yield from _folder_files(folder, parts, entries, kind, scope)
+        for name, entry in entries.items():
+            if _walkable(name) and entry.is_dir(follow_symlinks=False):
+                child_scope = os.path.abspath(entry.path) if name == "agents" else scope
+                stack.append((entry.path, (*parts, name), child_scope))
+
+
+def _agents_scope(scope: str) -> str | None:
+    return scope if os.path.basename(scope) == "agents" else None
 
 
 def _folder_files(
-    folder: str, parts: tuple[str, ...], entries: dict[str, os.DirEntry[str]], kind: str | None
+    folder: str,
+    parts: tuple[str, ...],
+    entries: dict[str, os.DirEntry[str]],
+    kind: str | None,
+    scope: str | None,
 ) -> Iterator[Target]:
-    scope = ""
+    folder_kind = kind or kind_of(parts, "")
+    if folder_kind is None:
+        return  # not under an agents/ or commands/ folder (skill folders never get here)
     for name, entry in entries.items():
-        file_kind = _walked_kind(parts, name, kind)
-        if file_kind and entry.is_file():
-            scope = scope or _scope(Path(entry.path))
+        if name.endswith(".md") and name != "README.md" and entry.is_file():
+            scope = scope or os.path.abspath(folder)
             path = _shown(entry.path)
-            yield Target(path, path, file_kind, scope)
+            yield Target(path, path, folder_kind, scope)
 
 
 def _shown(path: str) -> str:
@@ -127,21 +161,17 @@ def _walkable(name: str) -> bool:
     return name not in SKIPPED_DIRS and (not name.startswith(".") or hidden_ok)
 
 
-def _walked_kind(parts: Sequence[str], name: str, kind: str | None) -> str | None:
-    if not name.endswith(".md") or name == "README.md":
-        return None
-    return kind or kind_of(parts, name)
-
-
-def _manifest_agents(plugin: Path, kind: str | None) -> Iterator[Target]:
+def _manifest_agents(plugin: str, kind: str | None) -> Iterator[Target]:
     """Agent files a plugin manifest lists outside the `agents/` convention."""
-    import json  # only plugins that list agents pay for it
+    from lam_bot.validator.source import read_limited
 
     try:
-        text = (plugin / MANIFEST).read_text(encoding="utf-8")
-        if '"agents"' not in text:
+        data = read_limited(os.path.join(plugin, MANIFEST), MANIFEST_MAX_BYTES)
+        if data is None or b'"agents"' not in data:
             return  # most manifests leave agents to the folder convention
-        manifest = json.loads(text)
+        import json  # only plugins that list agents pay for it
+
+        manifest = json.loads(data)
     except (OSError, ValueError):
         return
     entries = manifest.get("agents") if isinstance(manifest, dict) else None
@@ -150,9 +180,17 @@ def _manifest_agents(plugin: Path, kind: str | None) -> Iterator[Target]:
     for entry in entries if isinstance(entries, list) else []:
         if not isinstance(entry, str):
             continue
-        path = plugin / entry
-        files = sorted(path.glob("*.md")) if path.is_dir() else [path]
+        path = os.path.join(plugin, entry)
+        files = _markdown_in(path) if os.path.isdir(path) else [path]
         for file in files:
-            if file.is_file():
+            if os.path.isfile(file):
                 display = os.path.normpath(file)
-                yield Target(display, display, kind or "agent", _scope(file, plugin))
+                yield Target(display, display, kind or "agent", _scope(display, plugin))
+
+
+def _markdown_in(folder: str) -> list[str]:
+    try:
+        with os.scandir(folder) as scan:
+            return sorted(entry.path for entry in scan if entry.name.endswith(".md"))
+    except OSError:
+        return []

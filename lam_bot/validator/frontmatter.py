@@ -61,25 +61,40 @@ def position(node: yaml.Node) -> tuple[int, int]:
 
 def parse_document(text: str) -> Document:
     """Split `text` (already normalised to `\\n`) and parse its frontmatter."""
-    lines = text.split("\n")
-    if lines[0].rstrip() != "---":
+    first_end = text.find("\n")
+    if (text if first_end < 0 else text[:first_end]).rstrip() != "---":
         return Document(text, False, {}, text, 1, ())
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
-    if end is None:
+    closing = _closing_line(text, first_end)
+    if closing is None:
         finding = error(1, 1, "frontmatter-unterminated", "frontmatter has no closing `---` line")
-        return Document(text, True, {}, "", len(lines) + 1, (finding,))
-    body = "\n".join(lines[end + 1 :])
-    fields, findings = _parse_yaml(lines[1:end])
-    return Document(text, True, fields, body, end + 2, findings)
+        return Document(text, True, {}, "", text.count("\n") + 2, (finding,))
+    start, end = closing
+    fields, findings = _parse_yaml(text[first_end + 1 : start - 1])
+    body_line = text.count("\n", 0, start) + 2
+    return Document(text, True, fields, text[end + 1 :], body_line, findings)
 
 
-def _parse_yaml(lines: list[str]) -> tuple[dict[str, Field], tuple[Finding, ...]]:
-    for number, line in enumerate(lines, FIRST_LINE):
-        if line.startswith("\t"):
-            message = "tab used as indentation in frontmatter (YAML allows spaces only)"
-            return {}, (error(number, 1, "frontmatter-tab", message),)
+def _closing_line(text: str, first_end: int) -> tuple[int, int] | None:
+    """Where the first `---` line after the opening one starts and ends, or None."""
+    at = text.find("\n---", first_end) if first_end >= 0 else -1
+    while at >= 0:
+        start = at + 1
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if text[start:end].rstrip() == "---":
+            return start, end
+        at = text.find("\n---", end)
+    return None
+
+
+def _parse_yaml(source: str) -> tuple[dict[str, Field], tuple[Finding, ...]]:
+    tab = 0 if source.startswith("\t") else source.find("\n\t") + 1 or -1
+    if tab >= 0:
+        message = "tab used as indentation in frontmatter (YAML allows spaces only)"
+        line = source.count("\n", 0, tab) + FIRST_LINE
+        return {}, (error(line, 1, "frontmatter-tab", message),)
     try:
-        root = _compose("\n".join(lines))
+        root = _compose(source)
         return _fields(root), ()
     except _Reject as exc:
         return {}, (exc.finding,)
@@ -122,7 +137,7 @@ def _construct(node: yaml.Node) -> Any:
 
 def _compose(text: str) -> yaml.Node | None:
     """Build yaml nodes, refusing anchors, aliases, duplicate keys and deep nesting."""
-    if not _MAYBE_ANCHOR.search(text):
+    if ("&" not in text and "*" not in text) or not _MAYBE_ANCHOR.search(text):
         # No `&` or `*` where an anchor or alias could start: libyaml composes in C.
         root = yaml.compose(text, Loader=yaml.CSafeLoader)
         _check_tree(root)

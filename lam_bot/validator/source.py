@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import NamedTuple
 
 from lam_bot.validator.model import Finding, error
@@ -22,20 +21,42 @@ def _fail(rule: str, message: str, line: int = 1) -> Source:
     return Source(None, (error(line, 1, rule, message),))
 
 
-def read_source(path: str | Path) -> Source:
+def read_source(path: str | os.PathLike[str]) -> Source:
     """Read `path` as UTF-8 text, or explain in one finding why it cannot be checked."""
     try:
-        with open(path, "rb") as handle:
-            # fstat first so a huge file is refused without reading it; read one byte more
-            # than the limit in case the size lies (pipes, /proc files).
-            if os.fstat(handle.fileno()).st_size > MAX_BYTES:
-                return _fail("file-too-large", f"file is larger than {MAX_BYTES} bytes")
-            data = handle.read(MAX_BYTES + 1)
+        data = read_limited(path, MAX_BYTES)
     except OSError as exc:
         return _fail("file-unreadable", f"cannot read file: {exc.strerror or exc}")
-    if len(data) > MAX_BYTES:
+    if data is None:
         return _fail("file-too-large", f"file is larger than {MAX_BYTES} bytes")
     return decode_source(data)
+
+
+def read_limited(path: str | os.PathLike[str], limit: int) -> bytes | None:
+    """The bytes of `path`, or None when it holds more than `limit` bytes.
+
+    A file whose size says it is too large is refused without reading it. Otherwise the
+    reads ask for what the size promises plus one byte (a buffer sized to the file, not
+    to the limit: allocating the limit costs more than reading a typical agent file), and
+    go on until the end of the file, so a size that lies (pipes, /proc files) is caught.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        size = os.fstat(fd).st_size
+        if size > limit:
+            return None
+        chunks = []
+        total = 0
+        want = size + 1 if size else 64 * 1024
+        while total <= limit:
+            chunk = os.read(fd, min(want, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    finally:
+        os.close(fd)
+    return None if total > limit else b"".join(chunks)
 
 
 def decode_source(data: bytes) -> Source:
