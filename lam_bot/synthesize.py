@@ -248,6 +248,13 @@ def _sentence(text: str) -> str:
     return f"{text}." if text else ""
 
 
+def _paragraph(text: str) -> str:
+    """A sentence that stands on its own line: a leading code fence is escaped, so text
+    from the plan cannot turn the rest of the prompt into a code block."""
+    sentence = _sentence(text)
+    return "\\" + sentence if sentence.startswith(("```", "~~~")) else sentence
+
+
 def _trigger(text: str) -> str:
     text = one_line(text).rstrip(" .")
     text = re.sub(r"^(use )?(when|whenever|if)\s+", "", text, flags=re.IGNORECASE)
@@ -287,7 +294,7 @@ def _tool_section(tool: ToolSpec, grants: tuple[Grant, ...]) -> list[str]:
     granted = {grant.tool for grant in grants}
     carriers = [g.tool for g in keyword_grants([f"{tool.name} {tool.description}"])]
     carriers = [t for t in dict.fromkeys(carriers) if t in granted] or [grants[0].tool]
-    lines = [f"### `{tool.name}`", "", _sentence(tool.description)]
+    lines = [f"### `{tool.name}`", "", _paragraph(tool.description)]
     lines += [f"- Parameter {_parameter(param)}" for param in tool.parameters]
     lines += [f"- Returns: {one_line(tool.returns)}", f"- Carry it out with: {', '.join(carriers)}"]
     return [*lines, ""]
@@ -311,7 +318,7 @@ def _unique(steps: list[Step]) -> list[Step]:
 
 
 def _skill_section(skill: Skill) -> list[str]:
-    lines = [f"### {skill.name}", "", _sentence(skill.description), ""]
+    lines = [f"### {skill.name}", "", _paragraph(skill.description), ""]
     lines.append(f"When: {_sentence(skill.trigger)}")
     lines += [f"- Input {_parameter(param)}" for param in skill.inputs]
     lines += ["", "Steps:", ""]
@@ -323,7 +330,7 @@ def body(plan: Plan, grants: tuple[Grant, ...]) -> str:
     """The agent's system prompt."""
     agent = plan.agent
     role = one_line(agent.role).rstrip(" .")
-    lines = [f"You are {agent.name}, acting as: {role}.", "", _sentence(agent.description), ""]
+    lines = [f"You are {agent.name}, acting as: {role}.", "", _paragraph(agent.description), ""]
     lines += ["## Tools", "", "Claude Code tools granted:", ""]
     lines += [f"- {grant.tool}: {grant.reason}" for grant in grants]
     lines.append("")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -133,3 +134,16 @@ def test_fields_joined_on_one_line_cannot_add_up_to_a_runaway() -> None:
     text = synthesize(Plan.model_validate(plan)).text
     assert "\n1. if it fails: z.\n" in text  # the joined line collapsed to one copy
     assert check_text(text, "x.md").diagnostics == ()
+
+
+@pytest.mark.parametrize("fence", ["```", "~~~", "```python"])
+def test_plan_text_cannot_open_a_code_fence(fence: str) -> None:
+    # A fence at the start of a line would turn the rest of the prompt into code.
+    plan = example_plan()
+    plan["agent"]["description"] = fence
+    plan["agent"]["tools"][0]["description"] = f"{fence} then the rest"
+    plan["agent"]["skills"][0]["description"] = fence
+    text = synthesize(Plan.model_validate(plan)).text
+    assert not any(line.startswith(("```", "~~~")) for line in text.splitlines())
+    result = check_text(text, "x.md")
+    assert (result.score, result.diagnostics) == (100, ())
