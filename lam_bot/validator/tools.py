@@ -18,6 +18,7 @@ from lam_bot.validator.frontmatter import Field, position
 from lam_bot.validator.model import Finding, error, warning
 
 _MCP = re.compile(r"mcp__[\w.\-]+(__(\*|[\w.\-]+))?")
+_TOKEN = re.compile(r"[^,\s]+")  # an entry of a list split on commas and blanks
 _SPECIFIED = re.compile(r"([A-Za-z][\w-]*)\((.*)\)", re.DOTALL)
 
 OK, LEGACY, UNKNOWN, EMPTY = "ok", "legacy", "unknown", "empty"
@@ -25,6 +26,20 @@ OK, LEGACY, UNKNOWN, EMPTY = "ok", "legacy", "unknown", "empty"
 
 def split_tools(text: str, spaces: bool = False) -> list[tuple[int, str]]:
     """(offset, entry) pairs of a tool string, split outside parentheses."""
+    if "(" in text or ")" in text:
+        return _split_nested(text, spaces)
+    if spaces:
+        return [(match.start(), match.group()) for match in _TOKEN.finditer(text)]
+    entries = []
+    start = 0
+    for raw in text.split(","):
+        entries.append((start + len(raw) - len(raw.lstrip()), raw.strip()))
+        start += len(raw) + 1
+    return [] if len(entries) == 1 and not entries[0][1] else entries
+
+
+def _split_nested(text: str, spaces: bool) -> list[tuple[int, str]]:
+    """`split_tools` for text with parentheses, one character at a time."""
     entries: list[tuple[int, str]] = []
     depth, start = 0, 0
     for index, char in enumerate(text + ","):
