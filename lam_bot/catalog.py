@@ -9,8 +9,10 @@ A repository can extend it without a code change, in its pyproject.toml:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+import os
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import NamedTuple
 
 BUILTIN_TOOLS: frozenset[str] = frozenset(
     {
@@ -153,48 +155,56 @@ NAME_MAX = 64
 SKILL_DESCRIPTION_MAX = 1024
 
 
-@dataclass(frozen=True)
-class Catalog:
+class Catalog(NamedTuple):
     """The tool and value sets one validation run checks against."""
 
     tools: frozenset[str] = BUILTIN_TOOLS
-    legacy: dict[str, str | None] = field(default_factory=lambda: dict(LEGACY_TOOLS))
+    legacy: Mapping[str, str | None] = MappingProxyType(LEGACY_TOOLS)
     not_for_subagents: frozenset[str] = NOT_FOR_SUBAGENTS
     models: frozenset[str] = MODEL_ALIASES
 
     def extended(self, tools: list[str], models: list[str]) -> Catalog:
         """A copy with extra tool and model names."""
-        return Catalog(
-            tools=self.tools | frozenset(tools),
-            legacy=self.legacy,
-            not_for_subagents=self.not_for_subagents,
-            models=self.models | frozenset(models),
+        return self._replace(
+            tools=self.tools | frozenset(tools), models=self.models | frozenset(models)
         )
 
 
 DEFAULT_CATALOG = Catalog()
 
 
-def _find_pyproject(start: Path) -> Path | None:
-    for folder in (start, *start.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
+def _find_pyproject(start: str) -> str | None:
+    folder = start
+    while True:
+        candidate = os.path.join(folder, "pyproject.toml")
+        if os.path.isfile(candidate):
             return candidate
-    return None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
-def load_catalog(start: Path | None = None) -> Catalog:
+def load_catalog(start: str | os.PathLike[str] | None = None) -> Catalog:
     """The default catalog, extended from `[tool.lam-bot]` of the nearest pyproject.toml."""
-    pyproject = _find_pyproject((start or Path.cwd()).resolve())
+    pyproject = _find_pyproject(os.path.realpath(os.getcwd() if start is None else start))
     if pyproject is None:
         return DEFAULT_CATALOG
-    text = pyproject.read_text(encoding="utf-8", errors="replace")
+    with open(pyproject, encoding="utf-8", errors="replace") as file:
+        text = file.read()
     if "[tool.lam-bot" not in text:  # skip the TOML parser on the common path
         return DEFAULT_CATALOG
     return _catalog_from_toml(pyproject, text)
 
 
-def _catalog_from_toml(path: Path, text: str) -> Catalog:
+def catalog_for(paths: Sequence[str | os.PathLike[str]]) -> Catalog:
+    """The catalog for a run over `paths`: looked up from the folder holding the first."""
+    if not paths:
+        return load_catalog()
+    return load_catalog(os.path.dirname(os.path.normpath(paths[0])) or os.curdir)
+
+
+def _catalog_from_toml(path: str, text: str) -> Catalog:
     from lam_bot.errors import ConfigError
 
     try:

@@ -2,60 +2,44 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
-from lam_bot.report import REPORTERS, default_format
-from lam_bot.validator import KINDS, apply_min_score, check_paths, exit_code
+from lam_bot.cli.validate_args import OPTIONS, Option, ValidateArgs
+from lam_bot.cli.validate_run import execute
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _click_option(option: Option) -> Callable[[F], F]:
+    if option.is_flag:
+        return click.option(*option.flags, option.name, is_flag=True, help=option.help)
+    return click.option(*option.flags, option.name, type=_param_type(option), help=option.help)
+
+
+def _param_type(option: Option) -> click.ParamType:
+    if option.choices:
+        return click.Choice(option.choices)
+    low, high = option.bounds or (None, None)
+    return click.IntRange(low, high)
+
+
+def _with_options(function: F) -> F:
+    """Every option of `OPTIONS`, in its order."""
+    for option in reversed(OPTIONS):
+        function = _click_option(option)(function)
+    return function
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--kind",
-    type=click.Choice(KINDS),
-    help="Check named files (and .md under named folders) as this kind.",
-)
-@click.option(
-    "--format",
-    "format_",
-    type=click.Choice(sorted(REPORTERS)),
-    help="Report format [default: github under GitHub Actions, else text].",
-)
-@click.option("--strict", is_flag=True, help="Warnings count as errors for the exit code.")
-@click.option(
-    "--min-score", type=click.IntRange(0, 100), help="An agent scoring lower is an error."
-)
-@click.option("--fix", is_flag=True, help="Apply safe rewrites in place first, and report them.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@_with_options
 @click.pass_context
-def validate(
-    ctx: click.Context,
-    paths: tuple[Path, ...],
-    kind: str | None,
-    format_: str | None,
-    strict: bool,
-    min_score: int | None,
-    fix: bool,
-    quiet: bool,
-) -> None:
+def validate(ctx: click.Context, **params: Any) -> None:
     """Check agent, skill and command files (default: the current folder).
 
     Exit 0 without errors, 1 with errors (or warnings under --strict), 2 on a usage error.
     """
-    targets = list(paths) or [Path(".")]
-    if fix:
-        from lam_bot.validator.fix import fix_paths
-
-        for change in fix_paths(targets, kind):
-            if not quiet:
-                click.echo(f"fixed {change}", err=True)
-    results = check_paths(targets, kind)
-    if not results and not quiet:
-        click.echo("no agent, skill or command files found", err=True)
-    if min_score is not None:
-        results = apply_min_score(results, min_score)
-    click.echo(REPORTERS[format_ or default_format(dict(os.environ))](results), nl=False)
-    ctx.exit(exit_code(results, strict))
+    ctx.exit(execute(ValidateArgs(**params), click.echo))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import PurePath
 from typing import Any
 
 from lam_bot import __version__
@@ -24,6 +23,8 @@ def _rule(rule: str) -> dict[str, Any]:
 
 
 def _result(d: Diagnostic, index: int) -> dict[str, Any]:
+    from pathlib import PurePath  # imported here, so that only SARIF runs pay for pathlib
+
     region = {"startLine": max(d.line, 1), "startColumn": max(d.col, 1)}
     location = {"artifactLocation": {"uri": PurePath(d.path).as_posix()}, "region": region}
     return {

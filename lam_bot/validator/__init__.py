@@ -13,10 +13,9 @@ import os
 import sys
 from collections.abc import Sequence
 from functools import partial
-from pathlib import Path
 from typing import NamedTuple
 
-from lam_bot.catalog import DEFAULT_CATALOG, Catalog, load_catalog
+from lam_bot.catalog import DEFAULT_CATALOG, Catalog, catalog_for
 from lam_bot.validator.discover import Target, discover
 from lam_bot.validator.frontmatter import Document, parse_document
 from lam_bot.validator.model import Diagnostic, FileResult, Finding, RubricItem, error
@@ -59,12 +58,14 @@ def check_text(
 
 
 def check_paths(
-    paths: Sequence[Path], kind: str | None = None, catalog: Catalog | None = None
+    paths: Sequence[str | os.PathLike[str]],
+    kind: str | None = None,
+    catalog: Catalog | None = None,
 ) -> list[FileResult]:
     """Validate the files under `paths` (see `lam_bot.validator.discover`), in path order."""
     targets = discover(paths, kind)
     if catalog is None:
-        catalog = load_catalog(paths[0].parent if paths else None)
+        catalog = catalog_for(paths)
     workers = _workers(len(targets))
     if workers > 1:
         checked = _check_in_parallel(targets, catalog, workers)

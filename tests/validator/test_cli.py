@@ -1,45 +1,84 @@
-"""`lam-bot validate` through click: exit codes and every format."""
+"""`lam-bot validate`, through click and through the fast path: exit codes, formats, failures."""
 
 from __future__ import annotations
 
+import errno
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple, NoReturn, Protocol
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
-from lam_bot.cli import cli
+import lam_bot.validator
+from lam_bot.cli import cli, main
+from lam_bot.errors import InputError, UsageError
 from tests.validator.helpers import GOOD_AGENT, NEGATIVE, POSITIVE
 
 BAD_AGENT = NEGATIVE / "agent" / "tool-unknown.md"
 WARN_AGENT = NEGATIVE / "agent" / "color-unknown.md"
 
 
-def _run(*args: str, env: dict[str, str] | None = None) -> Result:
-    env = {"GITHUB_ACTIONS": "", **(env or {})}
-    return CliRunner().invoke(cli, ["validate", *args], catch_exceptions=False, env=env)
+class Ran(NamedTuple):
+    """What one `lam-bot validate` run printed, and its exit code."""
+
+    exit_code: int
+    output: str  # stdout
+    stderr: str
 
 
-def test_clean_files_exit_0() -> None:
-    result = _run(str(POSITIVE))
+class Run(Protocol):
+    def __call__(self, *args: str, env: dict[str, str] | None = None) -> Ran: ...
+
+
+@pytest.fixture(params=["click", "fast"])
+def run(
+    request: pytest.FixtureRequest,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Run:
+    """`lam-bot validate ARGS` through the click command, or through `main`'s fast path."""
+
+    def through_click(*args: str, env: dict[str, str] | None = None) -> Ran:
+        env = {"GITHUB_ACTIONS": "", **(env or {})}
+        result = CliRunner().invoke(cli, ["validate", *args], catch_exceptions=False, env=env)
+        return Ran(result.exit_code, result.stdout, result.stderr)
+
+    def through_main(*args: str, env: dict[str, str] | None = None) -> Ran:
+        for name, value in {"GITHUB_ACTIONS": "", **(env or {})}.items():
+            monkeypatch.setenv(name, value)
+        capsys.readouterr()
+        try:
+            code = main(["validate", *args])
+        except SystemExit as exc:  # click ran the command line
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return Ran(code, out, err)
+
+    return through_click if request.param == "click" else through_main
+
+
+def test_clean_files_exit_0(run: Run) -> None:
+    result = run(str(POSITIVE))
     assert result.exit_code == 0
     assert result.output.endswith("0 errors, 0 warnings, mean agent score 87/100\n")
 
 
-def test_errors_exit_1_with_path_line_col() -> None:
-    result = _run(str(BAD_AGENT))
+def test_errors_exit_1_with_path_line_col(run: Run) -> None:
+    result = run(str(BAD_AGENT))
     assert result.exit_code == 1
     assert f"{BAD_AGENT}:4:14: error tool-unknown " in result.output
 
 
-def test_warnings_exit_0_unless_strict() -> None:
-    assert _run(str(WARN_AGENT)).exit_code == 0
-    assert _run("--strict", str(WARN_AGENT)).exit_code == 1
+def test_warnings_exit_0_unless_strict(run: Run) -> None:
+    assert run(str(WARN_AGENT)).exit_code == 0
+    assert run("--strict", str(WARN_AGENT)).exit_code == 1
 
 
-def test_min_score() -> None:
-    assert _run("--min-score", "100", str(GOOD_AGENT)).exit_code == 0
-    result = _run("--min-score", "90", str(WARN_AGENT))
+def test_min_score(run: Run) -> None:
+    assert run("--min-score", "100", str(GOOD_AGENT)).exit_code == 0
+    result = run("--min-score", "90", str(WARN_AGENT))
     assert result.exit_code == 1
     assert "score-low" in result.output
 
@@ -53,12 +92,12 @@ def test_min_score() -> None:
         ["no/such"],
     ],
 )
-def test_usage_errors_exit_2(args: list[str]) -> None:
-    assert _run(*args).exit_code == 2
+def test_usage_errors_exit_2(run: Run, args: list[str]) -> None:
+    assert run(*args).exit_code == 2
 
 
-def test_json_format() -> None:
-    result = _run("--format", "json", str(GOOD_AGENT), str(BAD_AGENT))
+def test_json_format(run: Run) -> None:
+    result = run("--format", "json", str(GOOD_AGENT), str(BAD_AGENT))
     report = json.loads(result.output)
     assert report["summary"] == {"files": 2, "errors": 1, "warnings": 0, "files_with_errors": 1}
     bad = next(f for f in report["files"] if f["path"] == str(BAD_AGENT))
@@ -74,8 +113,8 @@ def test_json_format() -> None:
     }
 
 
-def test_github_format_is_the_default_in_actions() -> None:
-    result = _run(str(BAD_AGENT), env={"GITHUB_ACTIONS": "true"})
+def test_github_format_is_the_default_in_actions(run: Run) -> None:
+    result = run(str(BAD_AGENT), env={"GITHUB_ACTIONS": "true"})
     first = result.output.splitlines()[0]
     assert first == (
         f"::error file={BAD_AGENT},line=4,col=14,title=tool-unknown::"
@@ -84,9 +123,9 @@ def test_github_format_is_the_default_in_actions() -> None:
     assert result.exit_code == 1
 
 
-def test_sarif_format() -> None:
+def test_sarif_format(run: Run) -> None:
     warn_skill = NEGATIVE / "skill" / "key-unknown" / "SKILL.md"
-    log = json.loads(_run("--format", "sarif", str(BAD_AGENT), str(warn_skill)).output)
+    log = json.loads(run("--format", "sarif", str(BAD_AGENT), str(warn_skill)).output)
     assert log["version"] == "2.1.0"
     run = log["runs"][0]
     rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
@@ -99,24 +138,59 @@ def test_sarif_format() -> None:
         assert region["startLine"] >= 1 and region["startColumn"] >= 1
 
 
-def test_kind_forces_explicit_files(tmp_path: Path) -> None:
+def test_kind_forces_explicit_files(run: Run, tmp_path: Path) -> None:
     note = tmp_path / "notes.md"
     note.write_text("Plain notes without frontmatter, long enough to be a body of text.\n")
-    assert _run(str(note)).exit_code == 1  # agent by default: no frontmatter
-    assert _run("--kind", "command", str(note)).exit_code == 0
+    assert run(str(note)).exit_code == 1  # agent by default: no frontmatter
+    assert run("--kind", "command", str(note)).exit_code == 0
 
 
-def test_no_traceback_on_binary_input(tmp_path: Path) -> None:
+def test_no_traceback_on_binary_input(run: Run, tmp_path: Path) -> None:
     path = tmp_path / "agents" / "x.md"
     path.parent.mkdir()
     path.write_bytes(b"\xff\xfe\x00garbage")
-    result = _run(str(path))
+    result = run(str(path))
     assert result.exit_code == 1
     assert "file-binary" in result.output
 
 
-def test_nothing_found_is_said_on_stderr(tmp_path: Path) -> None:
-    result = _run(str(tmp_path))
+def test_nothing_found_is_said_on_stderr(run: Run, tmp_path: Path) -> None:
+    result = run(str(tmp_path))
     assert result.exit_code == 0
     assert result.stderr == "no agent, skill or command files found\n"
-    assert _run("-q", str(tmp_path)).stderr == ""
+    assert run("-q", str(tmp_path)).stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "stderr"),
+    [
+        (UsageError("no such kind"), 2, "Error: no such kind\n"),
+        (InputError("x.md: cannot read"), 1, "Error: x.md: cannot read\n"),
+        (
+            RuntimeError("boom"),
+            3,
+            "Error: unexpected RuntimeError: boom (rerun with --debug for details)\n",
+        ),
+        (KeyboardInterrupt(), 1, "Aborted!\n"),
+        (BrokenPipeError(errno.EPIPE, "Broken pipe"), 1, ""),  # the reader went away
+    ],
+)
+def test_failures_end_in_one_line_and_an_exit_code(
+    run: Run, monkeypatch: pytest.MonkeyPatch, error: BaseException, code: int, stderr: str
+) -> None:
+    monkeypatch.setattr(lam_bot.validator, "discover", _raising(error))
+    monkeypatch.delenv("LAM_BOT_DEBUG", raising=False)
+    assert run(str(GOOD_AGENT)) == Ran(code, "", stderr)
+
+
+def test_debug_shows_the_traceback(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lam_bot.validator, "discover", _raising(RuntimeError("boom")))
+    with pytest.raises(RuntimeError, match="boom"):
+        run(str(GOOD_AGENT), env={"LAM_BOT_DEBUG": "1"})
+
+
+def _raising(error: BaseException) -> Callable[..., NoReturn]:
+    def fail(*args: object) -> NoReturn:
+        raise error
+
+    return fail

@@ -1,0 +1,37 @@
+"""The work of `lam-bot validate`, the same whichever parser read the command line."""
+
+from __future__ import annotations
+
+import os
+from typing import Protocol
+
+from lam_bot.cli.validate_args import ValidateArgs
+from lam_bot.report import default_format, reporter
+from lam_bot.validator import apply_min_score, check_paths, exit_code
+
+
+class Echo(Protocol):
+    """`click.echo`, or the fast path's copy of it."""
+
+    def __call__(self, message: str, *, nl: bool = ..., err: bool = ...) -> None: ...
+
+
+def execute(args: ValidateArgs, echo: Echo) -> int:
+    """Fix when asked, check, print the report; the exit code."""
+    targets = list(args.paths) or ["."]
+    if args.fix:
+        from pathlib import Path  # fix_paths takes Path objects; --fix runs are rare
+
+        from lam_bot.validator.fix import fix_paths
+
+        for change in fix_paths([Path(target) for target in targets], args.kind):
+            if not args.quiet:
+                echo(f"fixed {change}", err=True)
+    results = check_paths(targets, args.kind)
+    if not results and not args.quiet:
+        echo("no agent, skill or command files found", err=True)
+    if args.min_score is not None:
+        results = apply_min_score(results, args.min_score)
+    render = reporter(args.format or default_format(os.environ))
+    echo(render(results), nl=False)
+    return exit_code(results, args.strict)
