@@ -20,11 +20,9 @@ def execute(args: ValidateArgs, echo: Echo) -> int:
     """Fix when asked, check, print the report; the exit code."""
     targets = list(args.paths) or ["."]
     if args.fix:
-        from pathlib import Path  # fix_paths takes Path objects; --fix runs are rare
-
         from lam_bot.validator.fix import fix_paths
 
-        for change in fix_paths([Path(target) for target in targets], args.kind):
+        for change in fix_paths(targets, args.kind):
             if not args.quiet:
                 echo(f"fixed {change}", err=True)
     results = check_paths(targets, args.kind)

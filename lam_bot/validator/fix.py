@@ -14,12 +14,13 @@ Running it again changes nothing. Files are written atomically.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from lam_bot.catalog import Catalog, load_catalog
+from lam_bot.catalog import Catalog, catalog_for
 from lam_bot.errors import InputError
 from lam_bot.files import atomic_write
 from lam_bot.validator.discover import discover
@@ -58,9 +59,9 @@ class _Text(NamedTuple):
         return line[len(line.rstrip("\r\n")) :] or "\n"
 
 
-def fix_paths(paths: Sequence[Path], kind: str | None = None) -> list[Change]:
+def fix_paths(paths: Sequence[str | os.PathLike[str]], kind: str | None = None) -> list[Change]:
     """Fix every agent file under `paths` in place; the changes made, in order."""
-    catalog = load_catalog(paths[0].parent if paths else None)
+    catalog = catalog_for(paths)
     changes: list[Change] = []
     for target in discover(paths, kind):
         if target.kind == "agent":

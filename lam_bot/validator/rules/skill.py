@@ -7,8 +7,8 @@ when present it must parse. The name follows the Agent Skills specification: 1â€
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import PurePath
 
 from lam_bot.catalog import NAME_MAX, SKILL_DESCRIPTION_MAX, SKILL_KEYS, Catalog
 from lam_bot.validator.frontmatter import Document
@@ -41,7 +41,7 @@ def _name(doc: Document, path: str) -> list[Finding]:
             " hyphens, not starting or ending with a hyphen"
         )
         return [error(field.line, field.col, "skill-name-invalid", message)]
-    folder = PurePath(path).parent.name
+    folder = os.path.basename(os.path.dirname(path))
     if folder and folder != name:
         message = f"skill name `{name}` differs from its folder `{folder}`"
         return [warning(field.line, field.col, "skill-name-mismatch", message)]
