@@ -1,6 +1,6 @@
 """Benchmark: `lam-bot validate` against agnix (Rust) on the same files, in the same run.
 
-Two cases, each the median wall time of N cold-start runs:
+Two cases, each timed over N cold starts of both tools taken in turn (median and best):
 - one agent file (what a pre-commit hook pays on every commit);
 - the whole corpus (../shared/corpus: about 360 agents and 181 skills).
 
@@ -24,6 +24,7 @@ import tempfile
 import time
 import venv
 from pathlib import Path
+from typing import NamedTuple
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -40,22 +41,36 @@ def build_lam_bot(folder: Path) -> Path:
     return folder / "bin" / "lam-bot"
 
 
-def median_ms(command: list[str], runs: int) -> tuple[float, float]:
-    """Median wall and CPU (user + system) milliseconds of `runs` cold starts, after a warm-up.
+class Timing(NamedTuple):
+    """Wall and CPU (user + system) milliseconds of each run of one command."""
 
-    CPU time is reported too because wall time swings when other work shares the machine.
-    """
+    walls: list[float]
+    cpus: list[float]
+
+
+def _run_once(command: list[str], timing: Timing) -> None:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
     subprocess.run(command, capture_output=True, check=False)
-    walls, cpus = [], []
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
+    timing.walls.append((time.perf_counter() - start) * 1000)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    timing.cpus.append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000)
+
+
+def time_alternately(commands: list[list[str]], runs: int) -> list[Timing]:
+    """`runs` cold starts of each command, taken in turn (a, b, a, b, ...) after a warm-up.
+
+    Taking them in turn means a slow spell of the machine hits every command alike, so
+    the ratio of medians holds even when the absolute figures drift. CPU time is
+    reported too because wall time swings when other work shares the machine.
+    """
+    timings = [Timing([], []) for _ in commands]
+    for command in commands:
         subprocess.run(command, capture_output=True, check=False)
-        walls.append((time.perf_counter() - start) * 1000)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-        cpus.append(cpu * 1000)
-    return statistics.median(walls), statistics.median(cpus)
+    for _ in range(runs):
+        for command, timing in zip(commands, timings, strict=True):
+            _run_once(command, timing)
+    return timings
 
 
 def lam_bot_counts(lam_bot: str) -> dict[str, int]:
@@ -80,17 +95,27 @@ def report(lam_bot: str, agnix: str, runs: int, corpus_runs: int) -> None:
     print(f"lam-bot: {lam_bot}\nagnix:   {agnix}")
     # The peer is the interpreter lam-bot runs on (its venv's python), doing nothing.
     interpreter = Path(lam_bot).parent / "python"
-    python = median_ms(
-        [str(interpreter if interpreter.exists() else sys.executable), "-c", "pass"], runs
+    (python,) = time_alternately(
+        [[str(interpreter if interpreter.exists() else sys.executable), "-c", "pass"]], runs
     )
-    print(f"peer: `python -c pass` {python[0]:.0f}ms wall, {python[1]:.0f}ms CPU")
-    print(f"{'case':<10} {'':<5} {'lam-bot':>10} {'agnix':>10} {'ratio':>7}")
+    wall, cpu = statistics.median(python.walls), statistics.median(python.cpus)
+    print(f"peer: `python -c pass` {wall:.0f}ms wall, {cpu:.0f}ms CPU (medians)")
+    print(f"{'case':<10} {'':<5} {'lam-bot':>17} {'agnix':>17} {'ratio':>7}")
+    print(f"{'':<16} {'median':>8} {'min':>8} {'median':>8} {'min':>8} {'(med)':>7}")
     for case, paths in TARGETS.items():
         count = runs if case == "one file" else corpus_runs
-        ours = median_ms([lam_bot, "validate", *paths], count)
-        theirs = median_ms([agnix, "--target", "claude-code", *paths], count)
-        for label, mine, other in zip(("wall", "CPU"), ours, theirs, strict=True):
-            print(f"{case:<10} {label:<5} {mine:>8.0f}ms {other:>8.0f}ms {mine / other:>6.2f}x")
+        ours, theirs = time_alternately(
+            [[lam_bot, "validate", *paths], [agnix, "--target", "claude-code", *paths]], count
+        )
+        for label, mine, other in (
+            ("wall", ours.walls, theirs.walls),
+            ("CPU", ours.cpus, theirs.cpus),
+        ):
+            a, b = statistics.median(mine), statistics.median(other)
+            print(
+                f"{case:<10} {label:<5} {a:>7.0f}ms {min(mine):>6.0f}ms "
+                f"{b:>7.0f}ms {min(other):>6.0f}ms {a / b:>6.2f}x"
+            )
     print(f"lam-bot corpus counts: {lam_bot_counts(lam_bot)}")
     print(f"agnix corpus summary:  {agnix_summary(agnix)}")
 
