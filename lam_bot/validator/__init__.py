@@ -9,11 +9,12 @@ same name in one scope (the later one in path order gets the error).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Sequence
 from functools import partial
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from lam_bot.catalog import DEFAULT_CATALOG, Catalog, catalog_for
 from lam_bot.validator.discover import Target, discover
@@ -67,10 +68,16 @@ def check_paths(
     if catalog is None:
         catalog = catalog_for(paths)
     workers = _workers(len(targets))
-    if workers > 1:
-        checked = _check_in_parallel(targets, catalog, workers)
-    else:
-        checked = [_check_target(t, catalog) for t in targets]
+    collecting = gc.isenabled()
+    gc.disable()  # checking makes no reference cycles: collections would only cost time
+    try:
+        if workers > 1:
+            checked = _check_in_parallel(targets, catalog, workers)
+        else:
+            checked = [_check_target(t, catalog) for t in targets]
+    finally:
+        if collecting:
+            gc.enable()
     return _with_duplicates(targets, checked)
 
 
@@ -83,7 +90,32 @@ def _workers(files: int) -> int:
 def _check_in_parallel(targets: Sequence[Target], catalog: Catalog, workers: int) -> list[_Checked]:
     from lam_bot.validator.parallel import map_forked
 
-    return map_forked(partial(_check_target, catalog=catalog), targets, workers)
+    plain = map_forked(partial(_check_plain, catalog=catalog), targets, workers)
+    return [_from_plain(checked) for checked in plain]
+
+
+# A _Checked as nested plain tuples, the form that crosses between worker processes.
+_Plain = tuple[tuple[Any, ...], Any]
+
+
+def _check_plain(target: Target, catalog: Catalog) -> _Plain:
+    result, name = _check_target(target, catalog)
+    rubric = tuple(map(tuple, result.rubric))
+    diagnostics = tuple(map(tuple, result.diagnostics))
+    plain_name = None if name is None else tuple(name)
+    return (result.path, result.kind, result.score, rubric, diagnostics), plain_name
+
+
+def _from_plain(plain: _Plain) -> _Checked:
+    (path, kind, score, rubric, diagnostics), name = plain
+    result = FileResult(
+        path,
+        kind,
+        score,
+        tuple(RubricItem(*item) for item in rubric),
+        tuple(Diagnostic(*item) for item in diagnostics),
+    )
+    return _Checked(result, None if name is None else _Name(*name))
 
 
 def _check_target(target: Target, catalog: Catalog) -> _Checked:
