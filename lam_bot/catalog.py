@@ -198,10 +198,12 @@ def load_catalog(start: str | os.PathLike[str] | None = None) -> Catalog:
 
 
 def catalog_for(paths: Sequence[str | os.PathLike[str]]) -> Catalog:
-    """The catalog for a run over `paths`: looked up from the folder holding the first."""
+    """The catalog for a run over `paths`: looked up from the first path (a folder) or the
+    folder holding it (a file), upwards."""
     if not paths:
         return load_catalog()
-    return load_catalog(os.path.dirname(os.path.normpath(paths[0])) or os.curdir)
+    first = os.path.normpath(paths[0])
+    return load_catalog(first if os.path.isdir(first) else os.path.dirname(first) or os.curdir)
 
 
 def _catalog_from_toml(path: str, text: str) -> Catalog:

@@ -128,6 +128,7 @@ def test_catalog_extended_from_pyproject(tmp_path: Path) -> None:
     agents.mkdir(parents=True)
     (agents / "a.md").write_text(agent_text("name: a\ndescription: d\ntools: Read, NewTool\n"))
     assert check_paths([agents / "a.md"])[0].diagnostics == ()
+    assert check_paths([tmp_path])[0].diagnostics == ()  # the repository folder itself
     assert "tool-unknown" in rules(check_paths([agents / "a.md"], catalog=DEFAULT_CATALOG)[0])
 
 
