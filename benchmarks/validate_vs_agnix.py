@@ -1,8 +1,9 @@
 """Benchmark: `lam-bot validate` against agnix (Rust) on the same files, in the same run.
 
-Two cases, each timed over N cold starts of both tools taken in turn (median and best):
-- one agent file (what a pre-commit hook pays on every commit);
-- the whole corpus (../shared/corpus: about 360 agents and 181 skills).
+Each case is timed over N fresh processes of both tools taken in turn (median and best):
+- one agent file, without lam-bot's result cache (what a pre-commit hook pays at worst);
+- the whole corpus (../shared/corpus: about 360 agents and 181 skills) without the cache;
+- the whole corpus again with the cache filled by the run before (an unchanged collection).
 
 lam-bot is measured from a NON-editable install, as users and pre-commit get it: by
 default this script builds one in a temporary virtualenv (click and PyYAML come from
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -29,7 +31,14 @@ from typing import NamedTuple
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 ONE_FILE = CORPUS / "voltagent" / "categories" / "01-core-development" / "api-designer.md"
-TARGETS = {"one file": [str(ONE_FILE)], "corpus": [str(CORPUS)]}
+# case -> (lam-bot's validate options, paths). "cold": no result cache, every file is
+# checked; "warm": lam-bot's second and later runs over unchanged files (agnix has no
+# cache, so its side is the same command in every case).
+CASES = {
+    "one file, cold": (["--no-cache"], [str(ONE_FILE)]),
+    "corpus, cold": (["--no-cache"], [str(CORPUS)]),
+    "corpus, warm": ([], [str(CORPUS)]),
+}
 
 
 def build_lam_bot(folder: Path) -> Path:
@@ -100,12 +109,13 @@ def report(lam_bot: str, agnix: str, runs: int, corpus_runs: int) -> None:
     )
     wall, cpu = statistics.median(python.walls), statistics.median(python.cpus)
     print(f"peer: `python -c pass` {wall:.0f}ms wall, {cpu:.0f}ms CPU (medians)")
-    print(f"{'case':<10} {'':<5} {'lam-bot':>17} {'agnix':>17} {'ratio':>7}")
-    print(f"{'':<16} {'median':>8} {'min':>8} {'median':>8} {'min':>8} {'(med)':>7}")
-    for case, paths in TARGETS.items():
-        count = runs if case == "one file" else corpus_runs
+    print(f"{'case':<14} {'':<5} {'lam-bot':>17} {'agnix':>17} {'ratio':>7}")
+    print(f"{'':<20} {'median':>8} {'min':>8} {'median':>8} {'min':>8} {'(med)':>7}")
+    for case, (options, paths) in CASES.items():
+        count = runs if case.startswith("one file") else corpus_runs
         ours, theirs = time_alternately(
-            [[lam_bot, "validate", *paths], [agnix, "--target", "claude-code", *paths]], count
+            [[lam_bot, "validate", *options, *paths], [agnix, "--target", "claude-code", *paths]],
+            count,
         )
         for label, mine, other in (
             ("wall", ours.walls, theirs.walls),
@@ -113,7 +123,7 @@ def report(lam_bot: str, agnix: str, runs: int, corpus_runs: int) -> None:
         ):
             a, b = statistics.median(mine), statistics.median(other)
             print(
-                f"{case:<10} {label:<5} {a:>7.0f}ms {min(mine):>6.0f}ms "
+                f"{case:<14} {label:<5} {a:>7.0f}ms {min(mine):>6.0f}ms "
                 f"{b:>7.0f}ms {min(other):>6.0f}ms {a / b:>6.2f}x"
             )
     print(f"lam-bot corpus counts: {lam_bot_counts(lam_bot)}")
@@ -134,6 +144,7 @@ def main() -> int:
         print("agnix is not installed (pip install agnix)", file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory(prefix="lam-bot-bench-") as folder:
+        os.environ["LAM_BOT_CACHE_DIR"] = str(Path(folder) / "cache")  # not the user's cache
         lam_bot = args.lam_bot or str(build_lam_bot(Path(folder) / "venv"))
         report(lam_bot, args.agnix, args.runs, args.corpus_runs)
     return 0

@@ -17,6 +17,14 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_result_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """`lam-bot validate` runs (subprocesses included) keep their cache out of ~/.cache."""
+    os.environ["LAM_BOT_CACHE_DIR"] = str(tmp_path_factory.mktemp("lam-bot-cache"))
+    yield
+    del os.environ["LAM_BOT_CACHE_DIR"]
+
+
 @pytest.fixture
 def openai_server() -> Iterator[FakeOpenAI]:
     """A fake OpenAI-compatible server on 127.0.0.1; queue replies with `.queue(...)`."""

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
 from lam_bot.report import REPORTERS
-from lam_bot.validator.rules import KINDS
+from lam_bot.validator.model import KINDS
 
 
 class Option(NamedTuple):
@@ -57,6 +57,11 @@ OPTIONS = (
     Option("strict", ("--strict",), "Warnings count as errors for the exit code."),
     Option("min_score", ("--min-score",), "An agent scoring lower is an error.", bounds=(0, 100)),
     Option("fix", ("--fix",), "Apply safe rewrites in place first, and report them."),
+    Option(
+        "no_cache",
+        ("--no-cache",),
+        "Check every file again instead of reusing the results of unchanged files.",
+    ),
     Option("quiet", ("-q", "--quiet"), "No progress on stderr."),
 )
 _BY_FLAG = {flag: option for option in OPTIONS for flag in option.flags}
@@ -71,6 +76,7 @@ class ValidateArgs(NamedTuple):
     strict: bool = False
     min_score: int | None = None
     fix: bool = False
+    no_cache: bool = False
     quiet: bool = False
 
 

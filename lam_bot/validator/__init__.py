@@ -14,15 +14,19 @@ import os
 import sys
 from collections.abc import Sequence
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any
 
 from lam_bot.catalog import DEFAULT_CATALOG, Catalog, catalog_for
 from lam_bot.validator.discover import Target, discover
-from lam_bot.validator.frontmatter import Document, parse_document
-from lam_bot.validator.model import Diagnostic, FileResult, Finding, RubricItem, error
-from lam_bot.validator.rules import KINDS, RULES
-from lam_bot.validator.score import score_agent
-from lam_bot.validator.source import Source, read_source, text_source
+from lam_bot.validator.model import (
+    KINDS,
+    Checked,
+    Diagnostic,
+    FileResult,
+    RubricItem,
+    error,
+)
+from lam_bot.validator.source import read_source, text_source
 
 __all__ = [
     "KINDS",
@@ -40,45 +44,56 @@ __all__ = [
 PARALLEL_MIN_FILES = 100
 
 
-class _Name(NamedTuple):
-    value: str
-    line: int
-    col: int
-
-
-class _Checked(NamedTuple):
-    result: FileResult
-    name: _Name | None  # an agent's name, for the duplicate-name rule
-
-
 def check_text(
     text: str, path: str = "<memory>", kind: str = "agent", catalog: Catalog = DEFAULT_CATALOG
 ) -> FileResult:
     """Validate in-memory text as a file of `kind` shown as `path`."""
-    return _check(text_source(text), path, kind, catalog).result
+    from lam_bot.validator.check import check_source
+
+    return check_source(text_source(text), path, kind, catalog).result
 
 
 def check_paths(
     paths: Sequence[str | os.PathLike[str]],
     kind: str | None = None,
     catalog: Catalog | None = None,
+    cache: bool = False,
 ) -> list[FileResult]:
-    """Validate the files under `paths` (see `lam_bot.validator.discover`), in path order."""
+    """Validate the files under `paths` (see `lam_bot.validator.discover`), in path order.
+
+    With `cache`, results of files unchanged since an earlier run are reused (see
+    `lam_bot.validator.cache`) and the new ones stored.
+    """
     targets = discover(paths, kind)
     if catalog is None:
         catalog = catalog_for(paths)
+    if not cache:
+        return _with_duplicates(targets, _check_all(targets, catalog))
+    from lam_bot.validator.cache import open_cache
+
+    store = open_cache(catalog)
+    found = [store.get(target) for target in targets]
+    todo = [target for target, hit in zip(targets, found, strict=True) if hit is None]
+    fresh = iter(_check_all(todo, catalog))
+    checked = [hit or next(fresh) for hit in found]
+    for target, hit, result in zip(targets, found, checked, strict=True):
+        if hit is None:
+            store.put(target, result)
+    store.save()
+    return _with_duplicates(targets, checked)
+
+
+def _check_all(targets: Sequence[Target], catalog: Catalog) -> list[Checked]:
     workers = _workers(len(targets))
     collecting = gc.isenabled()
     gc.disable()  # checking makes no reference cycles: collections would only cost time
     try:
         if workers > 1:
-            checked = _check_in_parallel(targets, catalog, workers)
-        else:
-            checked = [_check_target(t, catalog) for t in targets]
+            return _check_in_parallel(targets, catalog, workers)
+        return [_check_target(t, catalog) for t in targets]
     finally:
         if collecting:
             gc.enable()
-    return _with_duplicates(targets, checked)
 
 
 def _workers(files: int) -> int:
@@ -87,75 +102,24 @@ def _workers(files: int) -> int:
     return min(os.cpu_count() or 1, 8)
 
 
-def _check_in_parallel(targets: Sequence[Target], catalog: Catalog, workers: int) -> list[_Checked]:
+def _check_in_parallel(targets: Sequence[Target], catalog: Catalog, workers: int) -> list[Checked]:
     from lam_bot.validator.parallel import map_forked
 
     plain = map_forked(partial(_check_plain, catalog=catalog), targets, workers)
-    return [_from_plain(checked) for checked in plain]
+    return [Checked.from_plain(checked) for checked in plain]
 
 
-# A _Checked as nested plain tuples, the form that crosses between worker processes.
-_Plain = tuple[tuple[Any, ...], Any]
+def _check_plain(target: Target, catalog: Catalog) -> tuple[Any, ...]:
+    return _check_target(target, catalog).plain()
 
 
-def _check_plain(target: Target, catalog: Catalog) -> _Plain:
-    result, name = _check_target(target, catalog)
-    rubric = tuple(map(tuple, result.rubric))
-    diagnostics = tuple(map(tuple, result.diagnostics))
-    plain_name = None if name is None else tuple(name)
-    return (result.path, result.kind, result.score, rubric, diagnostics), plain_name
+def _check_target(target: Target, catalog: Catalog) -> Checked:
+    from lam_bot.validator.check import check_source
+
+    return check_source(read_source(target.path), target.display, target.kind, catalog)
 
 
-def _from_plain(plain: _Plain) -> _Checked:
-    (path, kind, score, rubric, diagnostics), name = plain
-    result = FileResult(
-        path,
-        kind,
-        score,
-        tuple(RubricItem(*item) for item in rubric),
-        tuple(Diagnostic(*item) for item in diagnostics),
-    )
-    return _Checked(result, None if name is None else _Name(*name))
-
-
-def _check_target(target: Target, catalog: Catalog) -> _Checked:
-    return _check(read_source(target.path), target.display, target.kind, catalog)
-
-
-def _check(source: Source, path: str, kind: str, catalog: Catalog) -> _Checked:
-    if kind not in RULES:
-        from lam_bot.errors import UsageError
-
-        raise UsageError(f"unknown kind {kind!r} (choose from {', '.join(KINDS)})")
-    findings: list[Finding] = list(source.findings)
-    document = None
-    if source.text is not None:
-        document = parse_document(source.text)
-        findings += document.findings
-        findings += RULES[kind](document, path, catalog)
-    score, rubric = score_agent(document, findings, catalog) if kind == "agent" else (None, ())
-    return _Checked(_result(path, kind, score, rubric, findings), _agent_name(document, kind))
-
-
-def _agent_name(document: Document | None, kind: str) -> _Name | None:
-    field = document.fields.get("name") if document and kind == "agent" else None
-    if field is None or not isinstance(field.value, str):
-        return None
-    return _Name(field.value, field.line, field.col)
-
-
-def _result(
-    path: str,
-    kind: str,
-    score: int | None,
-    rubric: tuple[RubricItem, ...],
-    findings: Sequence[Finding],
-) -> FileResult:
-    ordered = sorted(findings, key=lambda f: (f.line, f.col, f.rule))
-    return FileResult(path, kind, score, rubric, tuple(f.at(path) for f in ordered))
-
-
-def _with_duplicates(targets: Sequence[Target], checked: Sequence[_Checked]) -> list[FileResult]:
+def _with_duplicates(targets: Sequence[Target], checked: Sequence[Checked]) -> list[FileResult]:
     first: dict[tuple[str, str], str] = {}
     results = []
     for target, (result, name) in zip(targets, checked, strict=True):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 ERROR = "error"
 WARNING = "warning"
+# The kinds of file the validator knows (each has its rule set in lam_bot.validator.rules).
+KINDS = ("agent", "skill", "command")
 
 
 class Diagnostic(NamedTuple):
@@ -80,3 +82,39 @@ def error(line: int, col: int, rule: str, message: str) -> Finding:
 def warning(line: int, col: int, rule: str, message: str) -> Finding:
     """A warning finding."""
     return Finding(line, col, rule, WARNING, one_line(message))
+
+
+class AgentName(NamedTuple):
+    """An agent's `name` and where it stands, for the duplicate-name rule."""
+
+    value: str
+    line: int
+    col: int
+
+
+class Checked(NamedTuple):
+    """One file's result and, for an agent with a string name, that name."""
+
+    result: FileResult
+    name: AgentName | None
+
+    def plain(self) -> tuple[Any, ...]:
+        """This result as nested tuples of strings and numbers (what `marshal` stores)."""
+        result = self.result
+        rubric = tuple(map(tuple, result.rubric))
+        diagnostics = tuple(map(tuple, result.diagnostics))
+        name = None if self.name is None else tuple(self.name)
+        return (result.path, result.kind, result.score, rubric, diagnostics), name
+
+    @classmethod
+    def from_plain(cls, plain: tuple[Any, ...]) -> Checked:
+        """The inverse of `plain`."""
+        (path, kind, score, rubric, diagnostics), name = plain
+        result = FileResult(
+            path,
+            kind,
+            score,
+            tuple(RubricItem(*item) for item in rubric),
+            tuple(Diagnostic(*item) for item in diagnostics),
+        )
+        return cls(result, None if name is None else AgentName(*name))
