@@ -95,10 +95,16 @@ def _in_skill(path: str) -> bool:
 
 def _scope(path: str, plugin_root: str | None = None) -> str:
     """Agents under one `agents/` folder, or listed by one plugin, share a scope."""
-    for ancestor in _ancestors(path):
+    folder = os.path.dirname(path) or "."
+    return _agents_folder(folder) or os.path.abspath(plugin_root or folder)
+
+
+def _agents_folder(folder: str) -> str | None:
+    """The absolute path of the nearest folder named `agents` at or above `folder`."""
+    for ancestor in (folder, *_ancestors(folder)):
         if os.path.basename(ancestor) == "agents":
             return os.path.abspath(ancestor)
-    return os.path.abspath(plugin_root or os.path.dirname(path) or ".")
+    return None
 
 
 def _walk(root: str, kind: str | None) -> Iterator[Target]:
@@ -106,9 +112,8 @@ def _walk(root: str, kind: str | None) -> Iterator[Target]:
     # own real name (so `validate .` inside an agents/ folder works), and its scope: the
     # nearest `agents/` folder at or above it, or None.
     top = os.path.normpath(root)
-    top_scope = _scope(os.path.join(top, "-"))
     stack: list[tuple[str, tuple[str, ...], str | None]] = [
-        (top, (os.path.basename(os.path.realpath(top)),), _agents_scope(top_scope))
+        (top, (os.path.basename(os.path.realpath(top)),), _agents_folder(top))
     ]
     while stack:
         folder, parts, scope = stack.pop()
@@ -128,10 +133,6 @@ def _walk(root: str, kind: str | None) -> Iterator[Target]:
             if _walkable(name) and entry.is_dir(follow_symlinks=False):
                 child_scope = os.path.abspath(entry.path) if name == "agents" else scope
                 stack.append((entry.path, (*parts, name), child_scope))
-
-
-def _agents_scope(scope: str) -> str | None:
-    return scope if os.path.basename(scope) == "agents" else None
 
 
 def _folder_files(
