@@ -88,7 +88,7 @@ def _closing_line(text: str, first_end: int) -> tuple[int, int] | None:
 
 
 def _parse_yaml(source: str) -> tuple[dict[str, Field], tuple[Finding, ...]]:
-    tab = 0 if source.startswith("\t") else source.find("\n\t") + 1 or -1
+    tab = ("\n" + source).find("\n\t")  # where the first line that starts with a tab starts
     if tab >= 0:
         message = "tab used as indentation in frontmatter (YAML allows spaces only)"
         line = source.count("\n", 0, tab) + FIRST_LINE
