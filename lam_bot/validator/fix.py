@@ -113,7 +113,7 @@ def _replace(text: _Text, start: int, end: int, new: list[str]) -> _Text:
 def _quote_description(
     text: _Text, document: Document, catalog: Catalog
 ) -> tuple[_Text, list[tuple[int, str]]] | None:
-    if not any(f.rule == "frontmatter-yaml" for f in document.findings):
+    if not any(f.rule in ("frontmatter-yaml", "frontmatter-lenient") for f in document.findings):
         return None
     for index, line in enumerate(text.lines[1:], 1):
         if line.rstrip() == "---":

@@ -4,6 +4,11 @@ The YAML goes through libyaml's event parser (`yaml.CSafeLoader`) and a small co
 of our own that keeps every node's position, refuses anchors and aliases (so an alias
 bomb stops at its first anchor, long before it can expand), refuses duplicate keys
 (Claude Code's parser drops the whole frontmatter on them) and limits nesting depth.
+
+When the YAML does not parse, it is parsed a second time the way Claude Code 2.1.332
+does (`claude plugin validate` loads such files): every simple one-line `key: value`
+line whose value does not parse on its own is quoted. A file that parses then loads,
+with a `frontmatter-lenient` warning on each quoted line (see `lenient_lines`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from lam_bot.validator.model import Finding, error, one_line
+from lam_bot.validator.model import ERROR, Finding, error, one_line, warning
 
 MAX_DEPTH = 64
 # Where an anchor (`&a`) or alias (`*a`) could begin; a `*` inside `Bash(git:*)` cannot.
@@ -44,8 +49,8 @@ class Document(NamedTuple):
 
     @property
     def parsed(self) -> bool:
-        """True when the frontmatter is absent or parsed into a mapping."""
-        return not self.findings
+        """True when the frontmatter is absent or parsed into a mapping (maybe leniently)."""
+        return all(finding.severity != ERROR for finding in self.findings)
 
 
 class _Reject(Exception):
@@ -99,10 +104,64 @@ def _parse_yaml(source: str) -> tuple[dict[str, Field], tuple[Finding, ...]]:
     except _Reject as exc:
         return {}, (exc.finding,)
     except yaml.MarkedYAMLError as exc:
-        return {}, (_yaml_finding(exc),)
+        return _second_pass(source, _yaml_finding(exc))
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
         message = f"frontmatter YAML cannot be read: {one_line(str(exc))}"
         return {}, (error(FIRST_LINE, 1, "frontmatter-yaml", message),)
+
+
+# A simple one-line entry: an unindented key, `: `, a value (Claude Code's second pass).
+_SIMPLE_LINE = re.compile(r"([A-Za-z_][\w-]*):[ \t]+(\S.*?)[ \t]*")
+
+
+def lenient_lines(source: str) -> dict[int, str]:
+    """The frontmatter lines (0-based index -> quoted line) Claude Code's second pass quotes.
+
+    Claude Code 2.1.332 parses frontmatter again after quoting the values of simple
+    one-line `key: value` lines that fail on their own (`description: Use when: x`,
+    `argument-hint: [a] [b]` does parse, `paths: **/x` does not); values that parse
+    alone are left as they are (`claude plugin validate` still reports `description:
+    [1, 2]` as an array in such a file).
+    """
+    quoted = {}
+    for index, line in enumerate(source.split("\n")):
+        match = _SIMPLE_LINE.fullmatch(line)
+        if match is None or _parses(line):
+            continue
+        value = match.group(2).replace("\\", "\\\\").replace('"', '\\"')
+        quoted[index] = f'{match.group(1)}: "{value}"'
+    return quoted
+
+
+def _parses(line: str) -> bool:
+    try:
+        for _ in yaml.parse(line, Loader=yaml.CSafeLoader):
+            pass
+    except yaml.YAMLError:
+        return False
+    return True
+
+
+def _second_pass(source: str, failure: Finding) -> tuple[dict[str, Field], tuple[Finding, ...]]:
+    """The fields as Claude Code's second pass reads them, or the first pass's failure."""
+    if failure.rule != "frontmatter-yaml":
+        return {}, (failure,)
+    quoted = lenient_lines(source)
+    if not quoted:
+        return {}, (failure,)
+    lines = source.split("\n")
+    for index, line in quoted.items():
+        lines[index] = line
+    try:
+        fields = _fields(_compose("\n".join(lines)))
+    except (_Reject, yaml.YAMLError):
+        return {}, (failure,)
+    warnings = []
+    for index in sorted(quoted):
+        key = quoted[index].split(":", 1)[0]
+        message = f"`{key}` loads only through Claude Code's second YAML pass: quote its value"
+        warnings.append(warning(index + FIRST_LINE, 1, "frontmatter-lenient", message))
+    return fields, tuple(warnings)
 
 
 def _yaml_finding(exc: yaml.MarkedYAMLError) -> Finding:

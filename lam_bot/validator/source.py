@@ -1,4 +1,9 @@
-"""Reading a file safely: size limit, binary and encoding checks, BOM and CRLF accepted."""
+"""Reading a file safely: size limit, binary and encoding checks, BOM and CRLF accepted.
+
+A leading UTF-8 BOM is removed from the text and reported as `file-bom`: Claude Code
+does not register an agent that starts with one (anthropics/claude-code#73158); the
+rules keep that finding for agents only.
+"""
 
 from __future__ import annotations
 
@@ -65,7 +70,7 @@ def decode_source(data: bytes) -> Source:
         line = data.count(b"\n", 0, data.index(b"\0")) + 1
         return _fail("file-binary", "file contains a NUL byte: binary, not text", line)
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         return _fail("file-encoding", f"bytes that are not UTF-8 at offset {exc.start}", line)
@@ -74,9 +79,15 @@ def decode_source(data: bytes) -> Source:
 
 def text_source(text: str) -> Source:
     """Normalise in-memory text (BOM, CRLF) and refuse an empty file."""
+    bom = text.startswith("\ufeff")
     text = text.removeprefix("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return _fail("file-empty", "file is empty")
-    return Source(text, ())
+    return Source(text, (BOM_FINDING,) if bom else ())
+
+
+BOM_FINDING = error(
+    1, 1, "file-bom", "file starts with a UTF-8 BOM: Claude Code does not register such an agent"
+)

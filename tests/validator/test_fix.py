@@ -38,7 +38,9 @@ def test_description_with_colon_gets_quoted() -> None:
     text, changes = fix_text(original, DEFAULT_CATALOG)
     assert 'description: "Use when: the build breaks"\n' in text
     assert changes == [(3, "quoted `description` (an unquoted `: ` broke the YAML)")]
-    assert "frontmatter-yaml" not in {d.rule for d in check_text(text).diagnostics}
+    assert not {"frontmatter-yaml", "frontmatter-lenient"} & {
+        d.rule for d in check_text(text).diagnostics
+    }
 
 
 def test_comments_are_never_lost() -> None:
@@ -54,7 +56,7 @@ def test_cli_fix_keeps_bom_crlf_and_body_and_is_idempotent(tmp_path: Path) -> No
     path.write_bytes(original)
     runner = CliRunner()
     first = runner.invoke(cli, ["validate", "--fix", str(path)], catch_exceptions=False)
-    assert first.exit_code == 0
+    assert first.exit_code == 1  # the BOM itself: Claude Code does not register the agent
     assert f"fixed {path}:4: `tools` list -> comma string (legacy names updated)" in first.stderr
     fixed = path.read_bytes()
     assert (
