@@ -94,10 +94,26 @@ def _closing_line(text: str, first_end: int) -> tuple[int, int] | None:
 
 def _parse_yaml(source: str) -> tuple[dict[str, Field], tuple[Finding, ...]]:
     tab = ("\n" + source).find("\n\t")  # where the first line that starts with a tab starts
-    if tab >= 0:
-        message = "tab used as indentation in frontmatter (YAML allows spaces only)"
-        line = source.count("\n", 0, tab) + FIRST_LINE
-        return {}, (error(line, 1, "frontmatter-tab", message),)
+    if tab < 0:
+        return _parse_spaces(source)
+    # YAML allows spaces only, but Claude Code's parser reads a tab-indented block
+    # (`metadata:` then `<tab>x: 1`) as indented: `claude plugin validate` 2.1.332 loads it.
+    fields, findings = _parse_spaces(_TAB_INDENT.sub(_expand_tabs, source))
+    if any(finding.severity == ERROR for finding in findings):
+        return fields, findings
+    line = source.count("\n", 0, tab) + FIRST_LINE
+    message = "tab used as indentation: Claude Code reads it, YAML and other tools do not"
+    return fields, (warning(line, 1, "frontmatter-tab", message), *findings)
+
+
+_TAB_INDENT = re.compile(r"^[ \t]*\t[ \t]*", re.MULTILINE)
+
+
+def _expand_tabs(match: re.Match[str]) -> str:
+    return match.group().replace("\t", "  ")
+
+
+def _parse_spaces(source: str) -> tuple[dict[str, Field], tuple[Finding, ...]]:
     try:
         root = _compose(source)
         return _fields(root), ()

@@ -18,6 +18,7 @@ from lam_bot.catalog import (
     ISOLATIONS,
     MEMORY_SCOPES,
     NAME_MAX,
+    NOT_FOR_SUBAGENTS,
     PERMISSION_MODES,
     Catalog,
 )
@@ -161,7 +162,8 @@ def _background_tools(doc: Document, field: Field) -> list[Finding]:
     withheld = [
         entry
         for entry in _entries(field)
-        if entry.startswith("mcp__") or base_name(entry) in BACKGROUND_WITHHELD
+        if entry.startswith("mcp__")
+        or (base_name(entry) in BACKGROUND_WITHHELD and base_name(entry) not in NOT_FOR_SUBAGENTS)
     ]
     return [
         warning(field.line, field.col, "tool-background", f"a background agent does not get `{e}`")

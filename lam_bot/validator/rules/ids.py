@@ -14,7 +14,8 @@ The severity model (README, "Severity model"):
 - warning, class `legacy`: a removed or legacy name;
 - warning, class `ignored`: a field or value that is ignored where it stands;
 - warning, class `advice`: lam-bot's own review beyond loading (risk, quality);
-- warning, class `unchecked`: lam-bot could not check the rest of the file safely;
+- error, class `unchecked`: lam-bot will not check the file (YAML aliases, nesting
+  deeper than 64 levels, over 1 MiB), so it cannot vouch for it;
 - error, class `threshold`: a limit the user set on the command line (`--min-score`).
 
 Each rule's source is where the fact it encodes comes from: a docs page of
@@ -27,8 +28,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-ERROR_CLASSES = frozenset({"load", "loss", "threshold"})
-WARNING_CLASSES = frozenset({"lenient", "portable", "legacy", "ignored", "advice", "unchecked"})
+ERROR_CLASSES = frozenset({"load", "loss", "unchecked", "threshold"})
+WARNING_CLASSES = frozenset({"lenient", "portable", "legacy", "ignored", "advice"})
 
 ORACLE = "claude plugin validate 2.1.332"
 SUB_AGENTS = "docs: sub-agents"
@@ -90,14 +91,14 @@ RULES: dict[str, Rule] = {
         ORACLE + " (frontmatter must be a YAML mapping)",
         "The frontmatter is not a mapping.",
     ),
-    "frontmatter-tab": _e(
-        "load",
-        ORACLE + " (YAML frontmatter failed to parse)",
+    "frontmatter-tab": _w(
+        "portable",
+        ORACLE + " (loads a tab-indented block; YAML 1.2 allows spaces only)",
         "Tabs are used as indentation in the frontmatter.",
     ),
     "frontmatter-duplicate-key": _e(
         "loss",
-        "anthropics/claude-code issue 10 of lam-bot: the first value is dropped",
+        ORACLE + " (a duplicate key keeps its last value)",
         "A frontmatter key appears twice.",
     ),
     "frontmatter-lenient": _w(
@@ -105,12 +106,12 @@ RULES: dict[str, Rule] = {
         ORACLE + " (loads after quoting simple `key: value` lines)",
         "The frontmatter loads only through Claude Code's second YAML pass.",
     ),
-    "frontmatter-alias": _w(
+    "frontmatter-alias": _e(
         "unchecked",
         "lam-bot refuses YAML aliases (alias bombs)",
         "The frontmatter uses YAML anchors or aliases.",
     ),
-    "frontmatter-too-deep": _w(
+    "frontmatter-too-deep": _e(
         "unchecked", "lam-bot's own nesting limit", "The frontmatter nests too deeply."
     ),
     "name-missing": _e(
