@@ -13,6 +13,8 @@ come from a plugin), and both tools check the copies. Agreement means:
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
@@ -23,11 +25,20 @@ from lam_bot.validator import FileResult, check_paths
 from lam_bot.validator.discover import discover
 from lam_bot.validator.rules.fields import in_plugin
 from lam_bot.validator.rules.ids import RULES
-from tests.support.oracle import CLEAN, INSTALL_HINT, Verdict, build_trees, oracle_path, run_oracle
+from tests.support.oracle import (
+    CLEAN,
+    INSTALL_HINT,
+    Verdict,
+    build_trees,
+    oracle_dir,
+    oracle_path,
+    run_oracle,
+)
 from tests.validator.helpers import NEGATIVE, POSITIVE
 from tests.validator.test_corpus import CORPUS
 
 ORACLE = oracle_path()
+INSTALL = str(Path(__file__).parents[2] / "scripts" / "install-oracle")
 pytestmark = pytest.mark.skipif(ORACLE is None, reason=INSTALL_HINT)
 
 # Rules whose `load` errors the oracle's checker does not share, and why.
@@ -149,3 +160,33 @@ def test_corpus_counts(rows: list[Row]) -> None:
     lenient = [r for r in corpus if "frontmatter-lenient" in {d.rule for d in r.lam_bot.warnings}]
     assert len(lenient) == 8
     assert all(row.oracle.loads for row in lenient)
+
+
+def _without_npm(tmp_path: Path) -> dict[str, str]:
+    """An environment whose PATH has the shell tools the script uses, but no npm."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for name in ("bash", "grep", "mkdir", "touch", "dirname"):
+        found = shutil.which(name)
+        if found:
+            (tools / name).symlink_to(found)
+    return {"PATH": str(tools), "HOME": str(tmp_path / "home")}
+
+
+def test_install_script_returns_at_once_when_installed(tmp_path: Path) -> None:
+    # Installed already: no npm needed, nothing written, the binary's path printed.
+    env = {**_without_npm(tmp_path), "LAM_BOT_ORACLE_DIR": str(oracle_dir())}
+    done = subprocess.run([INSTALL], env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert Path(done.stdout.strip()) == ORACLE
+
+
+def test_install_script_says_what_it_needs(tmp_path: Path) -> None:
+    env = {**_without_npm(tmp_path), "LAM_BOT_ORACLE_DIR": str(tmp_path / "oracle")}
+    done = subprocess.run([INSTALL], env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert (
+        done.stderr
+        == "install-oracle: npm is needed to install @anthropic-ai/claude-code@2.1.332\n"
+    )
+    assert not (tmp_path / "oracle").exists()
