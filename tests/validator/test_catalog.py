@@ -110,8 +110,12 @@ def test_boolean_spellings(value: str) -> None:
     assert _agent(f"background: {value}\n") == {}
 
 
-def test_other_boolean_spellings_are_refused() -> None:
-    assert _skill("description: d\nuser-invocable: maybe\n") == {"background-invalid": "error"}
+@pytest.mark.parametrize("value", ["maybe", "yes", "off"])
+def test_other_boolean_spellings_are_refused(value: str) -> None:
+    # Claude Code parses YAML 1.2, where `yes` and `off` are strings (PyYAML's YAML 1.1
+    # reads them as booleans).
+    found = _skill(f"description: d\nuser-invocable: {value}\n")
+    assert found == {"background-invalid": "error"}
 
 
 def test_hooks_is_a_mapping_of_known_events() -> None:

@@ -45,9 +45,21 @@ def _folder_in_plugin(folder: str) -> bool:
     return parent != folder and _folder_in_plugin(parent)
 
 
-def is_boolean(value: Any) -> bool:
-    """A value Claude Code reads as true or false."""
-    return isinstance(value, bool) or (isinstance(value, str) and value in BOOLEAN_STRINGS)
+# YAML 1.1 booleans (PyYAML's) that YAML 1.2, which Claude Code's parser reads, keeps as
+# strings: `background: yes` is the string "yes" there.
+YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
+
+
+def is_boolean(field: Field) -> bool:
+    """A value Claude Code reads as true or false (YAML 1.2 booleans or "true"/"false")."""
+    value = field.value
+    if isinstance(value, bool):
+        return not (getattr(field.node, "style", "") in ("", None) and _yaml11(field.node))
+    return isinstance(value, str) and value in BOOLEAN_STRINGS
+
+
+def _yaml11(node: Any) -> bool:
+    return str(getattr(node, "value", "")).lower() in YAML11_BOOLEANS
 
 
 def _type_error(key: str, field: Field, wanted: str) -> Finding:
@@ -91,7 +103,7 @@ def check_booleans(doc: Document, keys: tuple[str, ...]) -> list[Finding]:
     findings = []
     for key in keys:
         field = doc.fields.get(key)
-        if field is not None and field.value is not None and not is_boolean(field.value):
+        if field is not None and field.value is not None and not is_boolean(field):
             message = f"`{key}: {field.value}` is not true or false"
             findings.append(error(field.line, field.col, "background-invalid", message))
     return findings
