@@ -10,17 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from lam_bot.errors import LamBotError, UsageError
 from lam_bot.github import outputs
-from lam_bot.github.client import ClientSettings, connect, request_log
+from lam_bot.github.client import ClientSettings, RequestCount, connect
 from lam_bot.github.event import SUPPORTED_EVENTS, Event, load_event
 from lam_bot.github.flow import Flow, FlowSettings, GenerateFn, Outcome, Progress, check_agents_dir
 from lam_bot.github.repo import DryRunRepo, Repo
 
 if TYPE_CHECKING:
-    from lam_bot.generate import Generated
+    from lam_bot.generate import Generated, GenerateSettings
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class ActionResult(NamedTuple):
     """The outcome, the API requests it took, and (dry run) what would have been written."""
 
     outcome: Outcome
-    calls: tuple[str, ...]
+    requests: int
     planned: tuple[str, ...] = ()
     pull_request: tuple[str, str] | None = None
     local_path: Path | None = None
@@ -54,14 +54,14 @@ def run_url(environ: Mapping[str, str]) -> str | None:
     return f"{server}/{repository}/actions/runs/{run_id}"
 
 
-def build_repo(settings: ActionSettings, event: Event) -> Repo:
-    """The repository gateway: real, or recording writes for a dry run."""
+def build_repo(settings: ActionSettings, event: Event, count: RequestCount) -> Repo:
+    """The repository gateway: real, or recording writes for a dry run; requests go to `count`."""
     if settings.dry_run:
-        client = connect(settings.client) if settings.client.token else None
+        client = connect(settings.client, count) if settings.client.token else None
         return DryRunRepo(client, event.repository)
     if not settings.client.token:
         raise UsageError("no GitHub token: pass --token or set GITHUB_TOKEN")
-    return Repo(connect(settings.client), event.repository)
+    return Repo(connect(settings.client, count), event.repository)
 
 
 class _Keep:
@@ -81,21 +81,20 @@ def run_action(settings: ActionSettings, generate: GenerateFn, progress: Progres
     check_agents_dir(settings.flow.agents_dir)
     if settings.event_name and settings.event_name not in SUPPORTED_EVENTS:
         ignored = ActionResult(
-            Outcome("ignored", f"{settings.event_name} events are not handled"), ()
+            Outcome("ignored", f"{settings.event_name} events are not handled"), 0
         )
         write_outputs(settings.environ, ignored)
         return ignored
     event = load_event(settings.event_name, settings.event_path)
-    keep = _Keep(generate)
-    with request_log() as calls:
-        repo = build_repo(settings, event)
-        try:
-            outcome = Flow(repo, keep, settings.flow, progress).run(event)
-        except LamBotError as exc:
-            failed = ActionResult(Outcome("failed", str(exc)), tuple(calls))
-            write_outputs(settings.environ, failed)
-            raise
-    result = ActionResult(outcome, tuple(calls))
+    keep, count = _Keep(generate), RequestCount()
+    repo = build_repo(settings, event, count)
+    try:
+        outcome = Flow(repo, keep, settings.flow, progress).run(event)
+    except LamBotError as exc:
+        failed = ActionResult(Outcome("failed", str(exc)), count.sent)
+        write_outputs(settings.environ, failed)
+        raise
+    result = ActionResult(outcome, count.sent)
     if isinstance(repo, DryRunRepo):
         local = _write_locally(keep.last, settings.flow.agents_dir)
         result = result._replace(
@@ -132,7 +131,7 @@ def summary(result: ActionResult) -> str:
         lines.append(f"- pull request: {values['pr-url']}")
     if values["agent-path"]:
         lines.append(f"- agent: `{values['agent-path']}` (score {values['score']}/100)")
-    lines.append(f"- GitHub API requests: {len(result.calls)}")
+    lines.append(f"- GitHub API requests: {result.requests}")
     return "\n".join(lines) + "\n"
 
 
@@ -148,12 +147,9 @@ def _path(environ: Mapping[str, str], name: str) -> Path | None:
     return Path(value) if value else None
 
 
-def generator(options: Mapping[str, Any], progress: Progress | None) -> GenerateFn:
-    """The generate callable for the shared generation options."""
-    from lam_bot.cli.options import settings_from_options
+def generator(settings: GenerateSettings, progress: Progress | None) -> GenerateFn:
+    """The generate callable for `settings` (the CLI builds them from its options)."""
     from lam_bot.generate import generate_agent
-
-    settings = settings_from_options(**options)
 
     def generate(request: str, feedback: str | None) -> Generated:
         return generate_agent(request, settings, feedback=feedback, progress=progress)

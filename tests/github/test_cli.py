@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from lam_bot.cli import cli
-from tests.github.conftest import BRANCH, PATH, TOKEN, payload, write_event
+from tests.github.conftest import BRANCH, HAPPY_CALLS, PATH, TOKEN, payload, write_event
 from tests.support.fake_github import FakeGitHub
 from tests.support.fake_openai import FakeOpenAI, Reply, plan_reply
 from tests.support.plans import example_plan
@@ -82,6 +83,24 @@ def test_labelled_issue_becomes_a_pull_request(
     assert "| openai | `fake-lam` |" in github.pulls[2]["body"]
     sent = openai_server.requests[0]["messages"][-1]["content"]
     assert "Monitor my Docker containers" in sent and "Alert above 80%" in sent
+
+
+def test_happy_path_with_pygithubs_own_pacing(
+    github: FakeGitHub, env: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """PyGithub's own defaults (1 s between writes, 0.25 s between requests), as every real
+    run has them: the throttle's "sleeping …" log records must not disturb the count."""
+    for name in ("TIMEOUT", "BACKOFF", "WRITE_INTERVAL"):
+        del env[f"LAM_BOT_GITHUB_{name}"]
+    caplog.set_level(logging.DEBUG, logger="github")
+
+    result = invoke(env)
+
+    assert result.exit_code == 0, result.output
+    assert any("sleeping" in r.getMessage() for r in caplog.records)  # the throttle did wait
+    assert github.calls() == HAPPY_CALLS
+    assert f"{len(HAPPY_CALLS)} GitHub API requests" in result.stderr
+    assert outputs(env)["status"] == "published" and len(github.pulls) == 1
 
 
 def test_the_token_never_reaches_logs_comments_or_the_pull_request(

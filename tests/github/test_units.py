@@ -109,3 +109,11 @@ def test_failure_messages_are_one_line_without_headers() -> None:
     )
     message = describe_failure("opening the pull request", exc)
     assert message == "opening the pull request: GitHub answered 422 Validation Failed (m)"
+
+
+def test_client_defaults_are_pygithubs_pacing() -> None:
+    from github import Consts
+
+    settings = ClientSettings()
+    assert settings.seconds_between_writes == Consts.DEFAULT_SECONDS_BETWEEN_WRITES
+    assert settings.seconds_between_requests == Consts.DEFAULT_SECONDS_BETWEEN_REQUESTS
