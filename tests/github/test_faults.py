@@ -4,21 +4,35 @@ Each call in turn gets each fault (500, 502, secondary-rate-limit 403, timeout w
 write applied, lost answer with the write applied). The run must complete with exactly
 one pull request or end with a one-line GitHubError; a re-run must then complete with
 exactly one pull request, one bot branch and one status comment.
+
+The matrix runs with fast client settings; `LAM_BOT_FAULTS_AT_DEFAULTS=1` runs it at
+lam-bot's (and PyGithub's) default pacing, timeout and backoff instead (about 20 minutes).
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 import pytest
 
 from lam_bot.errors import GitHubError
+from lam_bot.github.client import ClientSettings, connect
 from lam_bot.github.event import parse_event
 from lam_bot.github.flow import Flow, FlowSettings
-from tests.github.conftest import BRANCH, HAPPY_CALLS, make_draft, payload, repo_for
+from lam_bot.github.repo import Repo
+from tests.github.conftest import BRANCH, HAPPY_CALLS, TOKEN, make_draft, payload, repo_for
 from tests.support.fake_github import FAULT_KINDS, FakeGitHub
 
 DRAFT = make_draft()
+AT_DEFAULTS = os.environ.get("LAM_BOT_FAULTS_AT_DEFAULTS") == "1"
+
+
+def _repo(fake: FakeGitHub) -> Repo:
+    if not AT_DEFAULTS:
+        return repo_for(fake)
+    fake.timeout_sleep = ClientSettings().timeout + 1  # a real timeout at the default
+    return Repo(connect(ClientSettings(api_url=fake.base_url, token=TOKEN)), fake.full_name)
 
 
 def _cells() -> list[tuple[str, int, str]]:
@@ -33,7 +47,7 @@ def _cells() -> list[tuple[str, int, str]]:
 def _run(fake: FakeGitHub, comment: str | None = None) -> str:
     data = payload(fake) if comment is None else payload(fake, action="created", comment=comment)
     event = parse_event("issues" if comment is None else "issue_comment", data)
-    flow = Flow(repo_for(fake), lambda _r, _f: DRAFT, FlowSettings(), lambda _: None)
+    flow = Flow(_repo(fake), lambda _r, _f: DRAFT, FlowSettings(), lambda _: None)
     try:
         return flow.run(event).status
     except GitHubError as exc:
