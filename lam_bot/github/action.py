@@ -17,6 +17,7 @@ from lam_bot.github import outputs
 from lam_bot.github.client import ClientSettings, RequestCount, connect
 from lam_bot.github.event import SUPPORTED_EVENTS, Event, load_event
 from lam_bot.github.flow import Flow, FlowSettings, GenerateFn, Outcome, Progress, check_agents_dir
+from lam_bot.github.logsafe import inert, one_line
 from lam_bot.github.repo import DryRunRepo, Repo
 
 if TYPE_CHECKING:
@@ -126,7 +127,8 @@ def output_values(outcome: Outcome) -> dict[str, str]:
 def summary(result: ActionResult) -> str:
     """The job summary in markdown."""
     outcome, values = result.outcome, output_values(result.outcome)
-    lines = ["### lam-bot", "", f"**{outcome.status}**: {outcome.message}", ""]
+    message = inert(one_line(outcome.message, 2000))  # may quote the issue or the model
+    lines = ["### lam-bot", "", f"**{outcome.status}**: {message}", ""]
     if values["pr-url"]:
         lines.append(f"- pull request: {values['pr-url']}")
     if values["agent-path"]:

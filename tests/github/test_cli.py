@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -281,3 +282,58 @@ def test_other_events_are_ignored(github: FakeGitHub, env: dict[str, str]) -> No
     assert result.exit_code == 0 and github.requests == []
     assert "pull_request events are not handled" in result.stderr
     assert outputs(env)["status"] == "ignored"
+
+
+INJECTED = "\n::warning title=INJECTED::x\n::add-mask::Monitors\n"
+
+
+def _command_lines(text: str) -> list[str]:
+    """Lines the runner would read as workflow commands, outside stop-commands blocks."""
+    found, stop = [], None
+    for line in text.splitlines():
+        if stop is not None:
+            stop = None if line == f"::{stop}::" else stop
+        elif line.startswith("::stop-commands::"):
+            stop = line.removeprefix("::stop-commands::")
+        elif line.lstrip().startswith("::"):
+            found.append(line)
+    return found
+
+
+def test_a_plan_cannot_issue_workflow_commands_through_errors(
+    github: FakeGitHub, openai_server: FakeOpenAI, env: dict[str, str]
+) -> None:
+    plan = example_plan()
+    plan["agent"][INJECTED] = "x"  # pydantic names the key in its error's location
+    openai_server.queue(plan_reply(plan))
+
+    result = invoke(env, "--attempts", "1")
+
+    assert result.exit_code == 1
+    assert "INJECTED" in result.stderr  # the message still says what was wrong
+    assert _command_lines(result.output) == []
+    assert result.stderr.splitlines()[-1].startswith("Error: ")
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text()
+    assert "INJECTED" in summary and _command_lines(summary) == []
+    assert _command_lines(github.issue_comments(1)[0]["body"]) == []
+
+
+def test_untrusted_text_in_the_pull_request_is_inert(
+    github: FakeGitHub, openai_server: FakeOpenAI, env: dict[str, str], tmp_path: Path
+) -> None:
+    github.issues[1]["body"] = "Fixes #1, closes octo/demo#7\n![x](https://evil.example/b.png)"
+    env["GITHUB_EVENT_PATH"] = str(write_event(tmp_path, payload(github)))
+    plan = example_plan()
+    plan["reasoning"] = "Safe\u202e design\u200b. Resolves #3. " + plan["reasoning"]
+    openai_server.queue(plan_reply(plan))
+
+    assert invoke(env).exit_code == 0
+    body = github.pulls[2]["body"]
+
+    # GitHub's closing keywords before an issue reference (docs.github.com, "Linking a pull
+    # request to an issue"): only lam-bot's own line may close anything.
+    closing = r"(?i)\b(close[sd]?|fix(e[sd])?|resolve[sd]?):?\s+([\w.-]+/[\w.-]+)?#\d"
+    assert [m.group(0) for m in re.finditer(closing, body)] == ["Closes #1"]
+    assert not re.search(r"(?<!\\)!\[", body)  # an escaped `\!` shows, loads nothing
+    assert "\\![x](https://evil.example/b.png)" in body
+    assert "\u202e" not in body and "Safe design" in body
