@@ -107,12 +107,12 @@ def handle_issue(ctx: click.Context, quiet: bool, **options: Any) -> None:
         raise
     if not quiet:
         click.echo(f"{result.requests} GitHub API requests", err=True)
+    if result.outcome.status in ("ignored", "refused") and not quiet:
+        progress(f"{result.outcome.status}: {result.outcome.message}")
     if settings.dry_run:
         _print_dry_run(result)
     elif result.outcome.pull is not None:
         click.echo(result.outcome.pull.url)
-    elif not quiet:
-        progress(result.outcome.message)
 
 
 def _settings(options: dict[str, Any]) -> Any:

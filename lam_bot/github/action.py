@@ -82,7 +82,11 @@ def run_action(settings: ActionSettings, generate: GenerateFn, progress: Progres
     check_agents_dir(settings.flow.agents_dir)
     if settings.event_name and settings.event_name not in SUPPORTED_EVENTS:
         ignored = ActionResult(
-            Outcome("ignored", f"{settings.event_name} events are not handled"), 0
+            Outcome(
+                "ignored",
+                f"{settings.event_name} events are not handled (only issues and issue_comment)",
+            ),
+            0,
         )
         write_outputs(settings.environ, ignored)
         return ignored

@@ -206,6 +206,8 @@ class Flow:
             raise
         status.post(comment.done(run_url, pull.url, pull.number, path, draft.result.score))
         message = f"pull request #{pull.number} adds {path}"
+        if self.repo.dry_run:
+            message = f"a pull request would add {path}"
         return Outcome("published", message, pull, path, draft.name, draft.result.score)
 
     def _report_failure(self, status: comment.StatusComment, exc: LamBotError) -> None:

@@ -304,11 +304,11 @@ class DryRunRepo(Repo):
         return super().find_pull(branch) if self.online else None
 
     def create_comment(self, number: int, body: str) -> CommentInfo:
-        self.planned.append(f"comment on #{number}: {body.splitlines()[1]}")
+        self.planned.append(f"post the status comment on #{number}: {_headline(body)}")
         return CommentInfo(0, body, "")
 
     def edit_comment(self, number: int, comment_id: int, body: str) -> None:
-        self.planned.append(f"update the status comment on #{number}: {body.splitlines()[1]}")
+        self.planned.append(f"update the status comment on #{number}: {_headline(body)}")
 
     def create_branch(self, branch: str, sha: str) -> None:
         self.planned.append(f"create branch {branch}")
@@ -333,3 +333,10 @@ class DryRunRepo(Repo):
 
     def request_review(self, number: int, login: str) -> None:
         self.planned.append(f"request a review from {login}")
+
+
+def _headline(status: str) -> str:
+    # The done status names the pull request, which a dry run never opens.
+    if "<!-- lam-bot:done -->" in status:
+        return "✅ the pull request is ready for review"
+    return status.splitlines()[1]

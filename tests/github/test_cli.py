@@ -187,6 +187,10 @@ def test_dry_run_writes_nothing_to_github(
     assert github.pulls == {} and github.comments == {} and list(github.refs) == ["main"]
     assert (tmp_path / PATH).read_text().startswith("---\nname: docker-memory-monitor")
     assert "would open a draft pull request lam-bot/issue-1 -> main" in result.stderr
+    assert "would create branch lam-bot/issue-1" in result.stderr
+    # Nothing is said as if it had happened.
+    for done in (": created", ": opened", ": committed", "#0"):
+        assert done not in result.stderr
     assert result.stdout.startswith("Add docker-memory-monitor agent")
     assert "Closes #1" in result.stdout
 
@@ -337,3 +341,25 @@ def test_untrusted_text_in_the_pull_request_is_inert(
     assert not re.search(r"(?<!\\)!\[", body)  # an escaped `\!` shows, loads nothing
     assert "\\![x](https://evil.example/b.png)" in body
     assert "\u202e" not in body and "Safe design" in body
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        ({"label": "bug"}, "issues/labeled: the label is bug, not agent-request"),
+        (
+            {"sender": "dependabot[bot]", "sender_type": "Bot"},
+            "issues/labeled was sent by a bot (dependabot[bot])",
+        ),
+        ({"action": "created", "comment": "thanks!"}, "does not start with `/lam-bot regenerate`"),
+    ],
+)
+def test_dry_run_says_why_an_event_is_ignored(
+    github: FakeGitHub, env: dict[str, str], tmp_path: Path, data: dict, why: str
+) -> None:
+    if "comment" in data:
+        env["GITHUB_EVENT_NAME"] = "issue_comment"
+    env["GITHUB_EVENT_PATH"] = str(write_event(tmp_path, payload(github, **data)))
+    result = invoke(env, "--dry-run")
+    assert result.exit_code == 0 and github.requests == []
+    assert result.stderr.endswith(f"{why}\n") and "ignored: " in result.stderr
