@@ -20,7 +20,7 @@ from github import Github, GithubException
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
-from lam_bot.errors import GitHubError
+from lam_bot.errors import GitHubError, UsageError
 from lam_bot.github.client import call
 from lam_bot.github.event import BRANCH_PREFIX
 
@@ -291,6 +291,11 @@ class DryRunRepo(Repo):
 
     def find_comment(self, number: int, marker: str) -> CommentInfo | None:
         return super().find_comment(number, marker) if self.online else None
+
+    def pull(self, number: int) -> PullInfo:
+        if not self.online:
+            raise UsageError(f"a dry run for pull request #{number} needs a token to read it")
+        return super().pull(number)
 
     def file(self, path: str, ref: str) -> FileInfo | None:
         return super().file(path, ref) if self.online else None

@@ -281,6 +281,7 @@ def test_pull_requests_not_allowed_says_which_setting(
 
 
 def test_other_events_are_ignored(github: FakeGitHub, env: dict[str, str]) -> None:
+    """Another event: nothing asked, and the reason said."""
     env["GITHUB_EVENT_NAME"] = "pull_request"
     result = invoke(env)
     assert result.exit_code == 0 and github.requests == []
@@ -363,3 +364,17 @@ def test_dry_run_says_why_an_event_is_ignored(
     result = invoke(env, "--dry-run")
     assert result.exit_code == 0 and github.requests == []
     assert result.stderr.endswith(f"{why}\n") and "ignored: " in result.stderr
+
+
+def test_dry_run_of_a_pull_request_comment_without_a_token_is_a_usage_error(
+    github: FakeGitHub, env: dict[str, str], tmp_path: Path
+) -> None:
+    github.add_pull("lam-bot/issue-1", "github-actions[bot]")
+    data = payload(github, 2, action="created", comment="/lam-bot regenerate")
+    data["issue"]["labels"] = [{"name": "agent-request"}]
+    env.update(
+        GITHUB_EVENT_NAME="issue_comment", GITHUB_EVENT_PATH=str(write_event(tmp_path, data))
+    )
+    del env["GITHUB_TOKEN"]
+    result = invoke(env, "--dry-run")
+    assert result.exit_code == 2 and "needs a token" in result.stderr.splitlines()[-1]

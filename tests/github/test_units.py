@@ -117,3 +117,14 @@ def test_client_defaults_are_pygithubs_pacing() -> None:
     settings = ClientSettings()
     assert settings.seconds_between_writes == Consts.DEFAULT_SECONDS_BETWEEN_WRITES
     assert settings.seconds_between_requests == Consts.DEFAULT_SECONDS_BETWEEN_REQUESTS
+
+
+def test_the_github_flow_does_not_import_the_cli() -> None:
+    """Layers point down (STYLE.md, rule 17): cli/ calls github/, never the reverse."""
+    from pathlib import Path
+
+    import lam_bot.github
+
+    folder = Path(lam_bot.github.__file__).parent
+    offenders = [p.name for p in folder.glob("*.py") if "lam_bot.cli" in p.read_text()]
+    assert offenders == []
