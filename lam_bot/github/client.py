@@ -48,7 +48,6 @@ class ClientSettings:
     seconds_between_writes: float = 1.0
     secondary_rate_wait: float = 60.0
     max_rate_limit_wait: float = 300.0
-    login: str | None = None  # the token's account, when known in advance (see `identity`)
 
 
 class _Retry(GithubRetry):
