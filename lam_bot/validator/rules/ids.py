@@ -46,3 +46,12 @@ RULE_HELP: dict[str, str] = {
     "skill-name-mismatch": "A skill name that differs from its folder.",
     "score-low": "An agent scored below --min-score.",
 }
+
+# Findings of discovery (lam_bot.validator.discover, .scope): where a file stands.
+# Source: Claude Code docs (skills, plugins-reference) and `claude plugin validate` 2.1.332,
+# which reads skills only from files named exactly SKILL.md.
+RULE_HELP.update(
+    {
+        "skill-file-name": "A skill file not named exactly `SKILL.md` (Claude Code skips it).",
+    }
+)
