@@ -94,8 +94,12 @@ def scope_agents(target: Target) -> list[Target]:
     if target.kind != "agent" or target.origin == NAMED:
         return []
     if target.origin == PLUGIN:
-        return list(_plugin_agents(plugins.load_plugin(target.scope)))
-    return list(_tree(target.scope, "agent", target.scope, target.origin))
+        found = _plugin_agents(plugins.load_plugin(target.scope))
+    else:
+        found = _tree(target.scope, "agent", target.scope, target.origin)
+    here = os.getcwd() + os.sep
+    shown = (t.path[len(here) :] if t.path.startswith(here) else t.path for t in found)
+    return [Target(path, path, "agent", target.scope, target.origin) for path in shown]
 
 
 def clean_path(path: str) -> str:
