@@ -87,3 +87,27 @@ def test_pre_commit_try_repo_passes_good_and_fails_bad(tmp_path: Path) -> None:
     assert re.search(r"copy\.md:2:\d+: error name-duplicate", changed.stdout)
     assert "is already used by .claude/agents/good.md" in changed.stdout
     assert "bad.md" not in changed.stdout
+
+
+@pytest.mark.parametrize(
+    ("path", "passed"),
+    [
+        (".claude/agents/a.md", True),
+        (".claude/agents/team/b.md", True),
+        ("plugins/p/commands/c.md", True),
+        (".claude/skills/s/SKILL.md", True),
+        (".claude/skills/s/skill.md", True),  # reported: Claude Code reads only SKILL.md
+        (".claude/agents/README.md", False),
+        ("docs/agents/reviewer.md", False),  # a documentation site's page
+        ("site/docs/agents/reviewer.md", False),
+        ("docs/.claude/agents/real.md", True),
+        ("notes/todo.md", False),
+    ],
+)
+def test_hook_file_patterns(path: str, passed: bool) -> None:
+    # pre-commit passes a file when `files` matches and `exclude` does not (re.search).
+    import yaml
+
+    for hook in yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text()):
+        matched = re.search(hook["files"], path) and not re.search(hook["exclude"], path)
+        assert bool(matched) is passed, (hook["id"], path)
