@@ -319,7 +319,8 @@ def _convention(
     name = os.path.basename(folder)
     if name in FOLDER_KINDS:
         scope = os.path.abspath(folder)
-        yield from _documented(_tree(folder, FOLDER_KINDS[name], scope, FOLDER), note)
+        origin = PROJECT if _parent_name(folder) == ".claude" else FOLDER  # named directly
+        yield from _documented(_tree(folder, FOLDER_KINDS[name], scope, origin), note)
     elif name == "skills":
         yield from _misnamed_skills(folder, entries)
     elif SKILL_FILE in entries:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 
 from lam_bot.validator.discover import FOLDER, PLUGIN, PROJECT, SKILL_FILE_NAME, Target
-from lam_bot.validator.model import FileResult, error
+from lam_bot.validator.model import FileResult, error, one_line
 
 MISSING_FRONTMATTER = "frontmatter-missing"
 _START = "start it with a `---` block holding `name` and `description`"
@@ -25,7 +25,7 @@ def explain(target: Target, result: FileResult) -> FileResult:
     """`result` with its missing-frontmatter finding saying what Claude Code does instead."""
     if target.kind != "agent" or not any(d.rule == MISSING_FRONTMATTER for d in result.diagnostics):
         return result
-    message = _consequence(target)
+    message = one_line(_consequence(target))
     diagnostics = tuple(
         d._replace(message=message) if d.rule == MISSING_FRONTMATTER else d
         for d in result.diagnostics
@@ -48,14 +48,11 @@ def with_problem(target: Target, result: FileResult) -> FileResult:
 
 def _consequence(target: Target) -> str:
     stem = os.path.basename(target.path).removesuffix(".md")
-    in_plugin = (
-        f"in a plugin Claude Code loads it as agent `{stem}` with a generic description,"
-        " so Claude cannot tell when to use it"
-    )
-    skipped = "Claude Code takes it for a reference document and does not load it"
+    loaded = f"loads it as agent `{stem}` with a generic description"
     by_origin = {
-        PROJECT: f"no frontmatter: under .claude/agents/ {skipped}; {_START}",
-        PLUGIN: f"no frontmatter: {in_plugin}; {_START}",
-        FOLDER: f"no frontmatter: under .claude/agents/ {skipped}, and {in_plugin}; {_START}",
+        PROJECT: "under .claude/agents/ Claude Code takes it for a reference document and"
+        " does not load it",
+        PLUGIN: f"in a plugin Claude Code {loaded}, so Claude cannot tell when to use it",
+        FOLDER: f"Claude Code skips it under .claude/agents/ and in a plugin {loaded}",
     }
-    return by_origin.get(target.origin, by_origin[FOLDER])
+    return f"no frontmatter: {by_origin.get(target.origin, by_origin[FOLDER])}; {_START}"

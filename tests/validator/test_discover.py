@@ -190,8 +190,9 @@ def test_an_agent_without_frontmatter_says_what_claude_code_does(tmp_path: Path)
     # name ("No frontmatter block found ... to set description and other metadata").
     project = tmp_path / "project/.claude/agents/reviewer.md"
     plugin = tmp_path / "plugin/agents/reviewer.md"
+    loose = tmp_path / "loose/agents/reviewer.md"  # could be either
     (tmp_path / "plugin/.claude-plugin").mkdir(parents=True)
-    for path in (project, plugin):
+    for path in (project, plugin, loose):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("You review code and report the problems you find, worst first.\n")
     messages = {
@@ -202,6 +203,9 @@ def test_an_agent_without_frontmatter_says_what_claude_code_does(tmp_path: Path)
     }
     assert "reference document and does not load it" in messages["project"]
     assert "loads it as agent `reviewer` with a generic description" in messages["plugin"]
+    assert "skips it under .claude/agents/ and in a plugin loads it" in messages["loose"]
+    named = check_paths([project.parent])  # the agents folder itself, named
+    assert "reference document" in named[0].diagnostics[0].message
 
 
 def test_misnamed_skill_files_are_reported(tmp_path: Path) -> None:
