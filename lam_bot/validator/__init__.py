@@ -74,14 +74,18 @@ def check_paths(
     others = _scope_others(targets)
     if catalog is None:
         catalog = catalog_for(paths)
-    everything = [*targets, *others]
-    checked = _check_cached(everything, catalog) if cache else _check_all(everything, catalog)
-    results = [
-        explain(t, with_problem(t, c.result))
-        for t, c in zip(targets, checked[: len(targets)], strict=True)
-    ]
-    names = [(t, c.name) for t, c in zip(everything, checked, strict=True)]
+    checked = _check_cached(targets, catalog) if cache else _check_all(targets, catalog)
+    results = [explain(t, with_problem(t, c.result)) for t, c in zip(targets, checked, strict=True)]
+    names = [(t, c.name) for t, c in zip(targets, checked, strict=True)]
+    names += [(other, _name_only(other)) for other in others]
     return _with_duplicates(results, names, len(targets))
+
+
+def _name_only(target: Target) -> AgentName | None:
+    """The agent name of a file read only for the duplicate-name rule (never reported)."""
+    from lam_bot.validator.check import agent_name
+
+    return agent_name(read_source(target.path))
 
 
 def _check_cached(targets: Sequence[Target], catalog: Catalog) -> list[Checked]:
