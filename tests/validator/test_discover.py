@@ -245,3 +245,28 @@ def test_corpus_voltagent_lists_and_wshobson_folders(tmp_path: Path) -> None:
         "wshobson/plugins/backend/agents/architect.md": "agent",
         "wshobson/plugins/backend/skills/api-design/SKILL.md": "skill",
     }
+
+
+def test_a_plugin_kept_in_the_skills_folder(tmp_path: Path) -> None:
+    # plugins-reference, skills-directory plugins: `<skills-dir>/foo/.claude-plugin/
+    # plugin.json` is a plugin `foo@skills-dir` with its own skills and agents.
+    tool = tmp_path / ".claude/skills/tool"
+    _manifest(tool)
+    _agent(tool / "agents/helper.md")
+    _skill(tool / "skills/inner/SKILL.md")
+    assert _found(tmp_path) == {
+        ".claude/skills/tool/agents/helper.md": "agent",
+        ".claude/skills/tool/skills/inner/SKILL.md": "skill",
+    }
+
+
+def test_a_marketplace_that_is_its_own_plugin(tmp_path: Path) -> None:
+    # plugin-marketplaces: a `source` of "./" is the marketplace root itself, listing
+    # its skills (as anthropics/skills does).
+    market = {"name": "m", "owner": {"name": "o"}, "plugins": [{"name": "all", "source": "./"}]}
+    (tmp_path / ".claude-plugin").mkdir()
+    (tmp_path / ".claude-plugin/marketplace.json").write_text(json.dumps(market))
+    _skill(tmp_path / "skills/pdf/SKILL.md")
+    _agent(tmp_path / "agents/a.md")
+    _agent(tmp_path / "docs/agents/page.md")
+    assert _found(tmp_path) == {"skills/pdf/SKILL.md": "skill", "agents/a.md": "agent"}
