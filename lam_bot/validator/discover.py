@@ -259,12 +259,12 @@ def _walk(root: str, note: Notes) -> Iterator[Target]:
             plugin = plugins.load_plugin(folder, entry)
             yield from _plugin_targets(plugin, note)
             stack += _children(folder, entries, INSIDE, _plugin_owned(plugin))
-        elif os.path.basename(folder) == ".claude":
+        elif _name(folder, top) == ".claude":
             yield from _project(folder, note)
             stack += _skills_dir_plugins(folder)
         else:
-            yield from _convention(folder, entries, mode, note)
-            if not _owns_folder(folder, entries, mode):
+            yield from _convention(folder, _name(folder, top), entries, mode, note)
+            if not _owns_folder(folder, _name(folder, top), entries, mode):
                 child_mode = mode if folder == top else _child_mode(folder, mode)
                 stack += _children(folder, entries, child_mode, set())
 
@@ -294,6 +294,11 @@ def _children(
     ]
 
 
+def _name(folder: str, top: str) -> str:
+    """A folder's name; the real one for the folder named (`validate .` inside agents/)."""
+    return os.path.basename(os.path.abspath(folder) if folder == top else folder)
+
+
 def _child_mode(folder: str, mode: str) -> str:
     """Below a `docs/` folder (not the one named) the conventions no longer apply."""
     if mode == FREE and os.path.basename(folder) in DOCS_DIRS:
@@ -301,22 +306,21 @@ def _child_mode(folder: str, mode: str) -> str:
     return mode
 
 
-def _owns_folder(folder: str, entries: dict[str, os.DirEntry[str]], mode: str) -> bool:
+def _owns_folder(folder: str, name: str, entries: dict[str, os.DirEntry[str]], mode: str) -> bool:
     """An agents/ or commands/ folder read whole, or a skill folder (its own material)."""
     if mode != FREE:
         return False
-    if os.path.basename(folder) in FOLDER_KINDS:
+    if name in FOLDER_KINDS:
         return True
     return SKILL_FILE in entries and _parent_name(folder) == "skills"
 
 
 def _convention(
-    folder: str, entries: dict[str, os.DirEntry[str]], mode: str, note: Notes
+    folder: str, name: str, entries: dict[str, os.DirEntry[str]], mode: str, note: Notes
 ) -> Iterator[Target]:
     """Files found by the folder conventions outside `.claude/` and plugins."""
     if mode != FREE:
         return
-    name = os.path.basename(folder)
     if name in FOLDER_KINDS:
         scope = os.path.abspath(folder)
         origin = PROJECT if _parent_name(folder) == ".claude" else FOLDER  # named directly

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from lam_bot.validator import check_paths
 from lam_bot.validator.discover import discover
 from tests.validator.helpers import agent_text, rules
@@ -270,3 +272,16 @@ def test_a_marketplace_that_is_its_own_plugin(tmp_path: Path) -> None:
     _agent(tmp_path / "agents/a.md")
     _agent(tmp_path / "docs/agents/page.md")
     assert _found(tmp_path) == {"skills/pdf/SKILL.md": "skill", "agents/a.md": "agent"}
+
+
+def test_the_current_folder_keeps_its_real_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _agent(tmp_path / ".claude/agents/a.md")
+    _skill(tmp_path / ".claude/skills/s/SKILL.md")
+    monkeypatch.chdir(tmp_path / ".claude/agents")
+    assert [(t.display, t.kind, t.origin) for t in discover(["."])] == [
+        ("a.md", "agent", "project")
+    ]
+    monkeypatch.chdir(tmp_path / ".claude")
+    assert [t.display for t in discover(["."])] == ["agents/a.md", "skills/s/SKILL.md"]
