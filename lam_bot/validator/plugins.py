@@ -93,6 +93,15 @@ def single_skill(plugin: Plugin) -> str | None:
     return path if os.path.isfile(path) else None
 
 
+def is_plugin_root(folder: str) -> bool:
+    """`folder` holds `.claude-plugin/`: a plugin, unless it holds only a marketplace."""
+    if not os.path.isdir(os.path.join(folder, MANIFEST_DIR)):
+        return False
+    if os.path.isfile(os.path.join(folder, MANIFEST)):
+        return True
+    return not os.path.isfile(os.path.join(folder, MARKETPLACE))
+
+
 def inside(root: str, relative: str) -> str | None:
     """`root`/`relative` normalised, or None when it is absolute or leaves `root`."""
     if not relative or os.path.isabs(relative) or "\0" in relative:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import os
 
-from lam_bot.validator.discover import FOLDER, PLUGIN, PROJECT, SKILL_FILE_NAME, Target
 from lam_bot.validator.model import FileResult, error, one_line
+from lam_bot.validator.target import FOLDER, PLUGIN, PROJECT, SKILL_FILE_NAME, Target
 
 MISSING_FRONTMATTER = "frontmatter-missing"
 _START = "start it with a `---` block holding `name` and `description`"
