@@ -103,16 +103,23 @@ def is_plugin_root(folder: str) -> bool:
 
 
 def inside(root: str, relative: str) -> str | None:
-    """`root`/`relative` normalised, or None when it is absolute or leaves `root`."""
+    """`root`/`relative` normalised, or None when it is absolute or leaves `root`.
+
+    Leaving counts by name (`../x`) and by symbolic link (a link to a folder elsewhere):
+    an installed plugin cannot reach either.
+    """
     if not relative or os.path.isabs(relative) or "\0" in relative:
         return None
     path = os.path.normpath(os.path.join(root, relative))
-    base = os.path.normpath(root)
-    if path != base and not path.startswith(base.rstrip(os.sep) + os.sep) and base != ".":
+    if not _within(os.path.abspath(root), os.path.abspath(path)):
         return None
-    if base == "." and (path == ".." or path.startswith(".." + os.sep)):
+    if not _within(os.path.realpath(root), os.path.realpath(path)):
         return None
     return path
+
+
+def _within(base: str, path: str) -> bool:
+    return path == base or path.startswith(base.rstrip(os.sep) + os.sep)
 
 
 def read_json(path: str) -> dict[str, Any] | None:

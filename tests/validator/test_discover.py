@@ -96,8 +96,12 @@ def test_default_folders_beside_the_manifest(tmp_path: Path) -> None:
 def test_manifest_paths_never_leave_the_plugin(tmp_path: Path) -> None:
     _agent(tmp_path / "outside.md")
     plugin = tmp_path / "p"
-    _manifest(plugin, agents=["../outside.md", str(tmp_path / "outside.md"), "./in.md"])
+    (tmp_path / "elsewhere").mkdir()
+    _agent(tmp_path / "elsewhere/far.md")
+    agents = ["../outside.md", str(tmp_path / "outside.md"), "./in.md", "./linked/"]
+    _manifest(plugin, agents=agents)
     _agent(plugin / "in.md")
+    (plugin / "linked").symlink_to(tmp_path / "elsewhere")
     assert _found(plugin) == {"in.md": "agent"}
 
 
