@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from lam_bot.validator import FileResult, check_paths
+from lam_bot.validator.discover import discover, scope_agents
 from tests.validator.helpers import agent_text, rules
 
 BAD_TOOL = "tools: Read, Nope\n"
@@ -83,3 +84,23 @@ def test_a_loose_named_file_reads_nothing_else(tmp_path: Path) -> None:
     _agent(tmp_path / "a.md", "reviewer")
     changed = _agent(tmp_path / "b.md", "reviewer")
     assert _duplicates(check_paths([changed])) == []
+
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
+def test_corpus_scopes_are_the_plugins() -> None:
+    # voltagent: each category's plugin.json lists its agents (the scope is the plugin);
+    # wshobson: each plugin's agents/ folder. Names repeat across plugins, never within.
+    for manifest in sorted(CORPUS.glob("voltagent/categories/*/.claude-plugin/plugin.json")):
+        listed = json.loads(manifest.read_text())["agents"]
+        plugin = manifest.parent.parent
+        (named,) = discover([plugin / listed[0]])
+        assert named.origin == "plugin"
+        others = {Path(t.path).name for t in scope_agents(named)}
+        assert others == {entry.removeprefix("./") for entry in listed}
+    named_files = sorted(CORPUS.glob("wshobson/plugins/*/agents/*.md"))
+    results = check_paths(named_files)
+    assert len(results) == len(named_files)
+    assert not [d for r in results for d in r.diagnostics if d.rule == "name-duplicate"]
