@@ -116,7 +116,7 @@ def _explicit(path: str, kind: str | None, note: Notes) -> list[Target]:
     if found is None:
         return []
     actual, scope, origin = found
-    if actual == "agent" and documentation(path, note):
+    if actual == "agent" and documentation(path, note, origin):
         return []
     return [Target(path, path, actual, scope, origin, True)]
 

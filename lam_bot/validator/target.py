@@ -58,18 +58,26 @@ def has_frontmatter(path: str) -> bool:
     return start.removeprefix(b"\xef\xbb\xbf").startswith(b"---")
 
 
-def documentation(path: str, note: Notes) -> bool:
-    """Skip (with a note) a documentation page that stands in an agents folder."""
+def documentation(path: str, note: Notes, origin: str = NAMED) -> bool:
+    """Skip (with a note) a documentation page that stands in an agents folder.
+
+    In a plugin Claude Code 2.1.332 still lists such a page as an agent (`claude plugin
+    validate`: "No frontmatter block found"), so the note says so.
+    """
     if not is_documentation(os.path.basename(path)) or has_frontmatter(path):
         return False
-    note(f"{path}: skipped, a documentation page (no frontmatter), not an agent")
+    still = "; Claude Code still loads it as a plugin agent: keep it out of agents/"
+    note(
+        f"{path}: skipped, a documentation page (no frontmatter), not an agent"
+        + (still if origin == PLUGIN else "")
+    )
     return True
 
 
 def documented(targets: Iterator[Target], note: Notes) -> Iterator[Target]:
     """`targets` without the documentation pages (each skipped with a note)."""
     for target in targets:
-        if not documentation(target.display, note):
+        if not documentation(target.display, note, target.origin):
             yield target
 
 

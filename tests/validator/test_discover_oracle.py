@@ -120,6 +120,9 @@ def test_known_difference_documentation_in_a_plugin(tmp_path: Path) -> None:
     assert _oracle(tmp_path / "plugin", home) == {"agents/README.md"}
     assert _oracle(tmp_path / "project", home) == set()
     assert _ours(tmp_path / "plugin") == _ours(tmp_path / "project") == set()
+    notes: list[str] = []
+    discover([tmp_path / "plugin"], notes=notes.append)
+    assert notes[0].endswith("Claude Code still loads it as a plugin agent: keep it out of agents/")
 
 
 CORPUS_PLUGIN = (
