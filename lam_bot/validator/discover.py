@@ -128,19 +128,19 @@ def _explicit_kind(path: str) -> tuple[str, str, str] | None:
     if plugin is not None and not _under_claude(parts):
         found = _plugin_kind(plugin, path)
         if found is not None:
-            return found[0], os.path.abspath(plugin.root), PLUGIN
+            return found, os.path.abspath(plugin.root), PLUGIN
     actual = kind_of(parts, "") or "agent"
     scope, origin = scope_of(path)
     return actual, scope, origin
 
 
-def _plugin_kind(plugin: Plugin, path: str) -> tuple[str] | None:
+def _plugin_kind(plugin: Plugin, path: str) -> str | None:
+    """`agent` or `command` when `path` is one of the plugin's components, else None."""
     real = os.path.abspath(path)
-    for field, kind in (("agents", "agent"), ("commands", "command")):
-        for source in plugins.component_paths(plugin, field):
-            source = os.path.abspath(source)
+    for sources, kind in ((plugin.agents, "agent"), (plugin.commands, "command")):
+        for source in map(os.path.abspath, sources):
             if real == source or real.startswith(source + os.sep):
-                return (kind,)
+                return kind
     return None
 
 

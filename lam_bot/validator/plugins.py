@@ -31,12 +31,18 @@ COMPONENT_FIELDS = ("agents", "commands", "skills")
 
 
 class Plugin(NamedTuple):
-    """A plugin root and its manifest's component paths (None: the field is absent)."""
+    """A plugin root and where its components are, as existing paths inside it.
+
+    `agents` and `commands`: the files and folders they come from (the manifest's paths,
+    else the default folder); `skills`: the folders holding `<name>/SKILL.md` (or a
+    `SKILL.md` of their own); `single`: the root `SKILL.md` of a single-skill plugin.
+    """
 
     root: str
-    agents: tuple[str, ...] | None
-    commands: tuple[str, ...] | None
+    agents: tuple[str, ...]
+    commands: tuple[str, ...]
     skills: tuple[str, ...]
+    single: str | None
 
 
 def load_plugin(root: str, entry: dict[str, Any] | None = None) -> Plugin:
@@ -47,7 +53,14 @@ def load_plugin(root: str, entry: dict[str, Any] | None = None) -> Plugin:
     """
     fields = dict(_component_fields(entry or {}))
     fields.update(_component_fields(read_json(os.path.join(root, MANIFEST)) or {}))
-    return Plugin(root, fields.get("agents"), fields.get("commands"), fields.get("skills", ()))
+    skills = fields.get("skills", ())
+    return Plugin(
+        root,
+        _existing(root, fields.get("agents", ("agents",))),
+        _existing(root, fields.get("commands", ("commands",))),
+        tuple(path for path in _existing(root, ("skills", *skills)) if os.path.isdir(path)),
+        _single_skill(root, skills),
+    )
 
 
 def marketplace_plugins(root: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -69,27 +82,16 @@ def marketplace_plugins(root: str) -> Iterator[tuple[str, dict[str, Any]]]:
             yield folder, entry
 
 
-def component_paths(plugin: Plugin, field: str) -> list[str]:
-    """The existing files and folders a plugin's `agents` or `commands` come from."""
-    paths: tuple[str, ...] | None = getattr(plugin, field)
-    if paths is None:
-        paths = (field,)
-    found = (inside(plugin.root, path) for path in paths)
-    return [path for path in found if path is not None and os.path.exists(path)]
+def _existing(root: str, paths: tuple[str, ...]) -> tuple[str, ...]:
+    found = (inside(root, path) for path in paths)
+    return tuple(path for path in found if path is not None and os.path.exists(path))
 
 
-def skill_folders(plugin: Plugin) -> list[str]:
-    """The folders whose `<name>/SKILL.md` (or own `SKILL.md`) are the plugin's skills."""
-    folders = [os.path.join(plugin.root, "skills")]
-    folders += [path for path in (inside(plugin.root, p) for p in plugin.skills) if path]
-    return [folder for folder in folders if os.path.isdir(folder)]
-
-
-def single_skill(plugin: Plugin) -> str | None:
-    """The root `SKILL.md` of a single-skill plugin, else None."""
-    if plugin.skills or os.path.isdir(os.path.join(plugin.root, "skills")):
+def _single_skill(root: str, skills: tuple[str, ...]) -> str | None:
+    """The root `SKILL.md` of a plugin with no `skills/` folder and no `skills` field."""
+    if skills or os.path.isdir(os.path.join(root, "skills")):
         return None
-    path = os.path.join(plugin.root, SKILL_FILE)
+    path = os.path.join(root, SKILL_FILE)
     return path if os.path.isfile(path) else None
 
 
@@ -113,9 +115,18 @@ def inside(root: str, relative: str) -> str | None:
     path = os.path.normpath(os.path.join(root, relative))
     if not _within(os.path.abspath(root), os.path.abspath(path)):
         return None
-    if not _within(os.path.realpath(root), os.path.realpath(path)):
-        return None
-    return path
+    return None if _links_out(root, path) else path
+
+
+def _links_out(root: str, path: str) -> bool:
+    """A symbolic link between `root` and `path` (inclusive) points outside `root`."""
+    base = os.path.normpath(root)
+    below = os.path.relpath(path, base).split(os.sep)
+    for depth in range(1, len(below) + 1):
+        step = os.path.join(base, *below[:depth])
+        if os.path.islink(step) and not _within(os.path.realpath(base), os.path.realpath(step)):
+            return True
+    return False
 
 
 def _within(base: str, path: str) -> bool:

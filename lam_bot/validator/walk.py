@@ -139,35 +139,33 @@ def _skills_dir_plugins(claude: str) -> list[tuple[str, str]]:
 def _plugin_targets(plugin: Plugin, note: Notes) -> Iterator[Target]:
     yield from documented(plugin_agents(plugin), note)
     scope = os.path.abspath(plugin.root)
-    for source in plugins.component_paths(plugin, "commands"):
+    for source in plugin.commands:
         yield from files(source, "command", scope, PLUGIN)
-    for folder in plugins.skill_folders(plugin):
+    for folder in plugin.skills:
         if os.path.isfile(os.path.join(folder, SKILL_FILE)):
             path = shown(os.path.join(folder, SKILL_FILE))
             yield Target(path, path, "skill", "", PLUGIN)
         else:
             yield from _skills_in(folder, PLUGIN)
-    single = plugins.single_skill(plugin)
-    if single is not None:
-        path = shown(single)
+    if plugin.single is not None:
+        path = shown(plugin.single)
         yield Target(path, path, "skill", "", PLUGIN)
 
 
 def plugin_agents(plugin: Plugin) -> Iterator[Target]:
     """The agent files of `plugin` (its manifest's `agents`, else `agents/`)."""
     scope = os.path.abspath(plugin.root)
-    for source in plugins.component_paths(plugin, "agents"):
+    for source in plugin.agents:
         yield from files(source, "agent", scope, PLUGIN)
 
 
 def _plugin_owned(plugin: Plugin) -> set[str]:
     """Folders of a plugin already read as its components, or its own skill material."""
     root = os.path.normpath(plugin.root)
-    if plugins.single_skill(plugin) is not None:
+    if plugin.single is not None:
         return {os.path.join(root, name) for name in scan_names(root)}
     owned = [os.path.join(root, name) for name in ("agents", "commands", "skills")]
-    owned += plugins.component_paths(plugin, "agents") + plugins.component_paths(plugin, "commands")
-    owned += plugins.skill_folders(plugin)
+    owned += [*plugin.agents, *plugin.commands, *plugin.skills]
     return {os.path.normpath(path) for path in owned}
 
 
