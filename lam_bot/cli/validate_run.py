@@ -25,7 +25,8 @@ def execute(args: ValidateArgs, echo: Echo) -> int:
         for change in fix_paths(targets, args.kind):
             if not args.quiet:
                 echo(f"fixed {change}", err=True)
-    results = check_paths(targets, args.kind, cache=not args.no_cache)
+    notes = None if args.quiet else (lambda message: echo(message, err=True))
+    results = check_paths(targets, args.kind, cache=not args.no_cache, notes=notes)
     if not results and not args.quiet:
         echo("no agent, skill or command files found", err=True)
     if args.min_score is not None:

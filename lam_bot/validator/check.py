@@ -31,6 +31,11 @@ def check_source(source: Source, path: str, kind: str, catalog: Catalog) -> Chec
     return Checked(_result(path, kind, score, rubric, findings), _agent_name(document, kind))
 
 
+def agent_name(source: Source) -> AgentName | None:
+    """The `name` of `source` read as an agent, without checking it (None when unnamed)."""
+    return _agent_name(parse_document(source.text) if source.text is not None else None, "agent")
+
+
 def _agent_name(document: Document | None, kind: str) -> AgentName | None:
     field = document.fields.get("name") if document and kind == "agent" else None
     if field is None or not isinstance(field.value, str):

@@ -262,6 +262,13 @@ RULES: dict[str, Rule] = {
         AGENT_SKILLS + " (name equals the folder)",
         "A skill name that differs from its folder.",
     ),
+    # Discovery (lam_bot.validator.discover): Claude Code reads skills only from files named
+    # exactly SKILL.md (docs: skills, plugins-reference; `claude plugin validate` 2.1.332).
+    "skill-file-name": _e(
+        "load",
+        SKILLS + "; " + ORACLE,
+        "A skill file not named exactly `SKILL.md` (Claude Code skips it).",
+    ),
     "score-low": _e(
         "threshold", "`--min-score` on the command line", "An agent scored below --min-score."
     ),
