@@ -20,11 +20,14 @@ def execute(args: ValidateArgs, echo: Echo) -> int:
     """Fix when asked, check, print the report; the exit code."""
     targets = list(args.paths) or ["."]
     if args.fix:
+        from lam_bot.report.safe import printable
         from lam_bot.validator.fix import fix_paths
 
         for change in fix_paths(targets, args.kind):
-            if not args.quiet:
-                echo(f"fixed {change}", err=True)
+            if not change.applied:  # a file left alone is said even under --quiet
+                echo(printable(str(change)), err=True)
+            elif not args.quiet:
+                echo(f"fixed {printable(str(change))}", err=True)
     results = check_paths(targets, args.kind, cache=not args.no_cache)
     if not results and not args.quiet:
         echo("no agent, skill or command files found", err=True)

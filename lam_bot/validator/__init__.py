@@ -72,12 +72,12 @@ def check_paths(
     from lam_bot.validator.cache import open_cache
 
     store = open_cache(catalog)
-    found = [store.get(target) for target in targets]
+    found = [None if t.outside_plugin else store.get(t) for t in targets]
     todo = [target for target, hit in zip(targets, found, strict=True) if hit is None]
     fresh = iter(_check_all(todo, catalog))
     checked = [hit or next(fresh) for hit in found]
     for target, hit, result in zip(targets, found, checked, strict=True):
-        if hit is None:
+        if hit is None and not target.outside_plugin:
             store.put(target, result)
     store.save()
     return _with_duplicates(targets, checked)
@@ -116,7 +116,21 @@ def _check_plain(target: Target, catalog: Catalog) -> tuple[Any, ...]:
 def _check_target(target: Target, catalog: Catalog) -> Checked:
     from lam_bot.validator.check import check_source
 
+    if target.outside_plugin:
+        return Checked(_outside_plugin(target), None)
     return check_source(read_source(target.path), target.display, target.kind, catalog)
+
+
+def _outside_plugin(target: Target) -> FileResult:
+    """The refusal of a manifest entry that leaves its plugin, reported on the manifest;
+    the file itself is never read."""
+    manifest = os.path.join(target.plugin, ".claude-plugin", "plugin.json")
+    message = (
+        f"`agents` lists {target.display}, outside the plugin: Claude Code refuses manifest"
+        " paths that leave the plugin (`..`, absolute paths); not read"
+    )
+    finding = error(1, 1, "manifest-path-outside", message)
+    return FileResult(manifest, target.kind, None, (), (finding.at(manifest),))
 
 
 def _with_duplicates(targets: Sequence[Target], checked: Sequence[Checked]) -> list[FileResult]:

@@ -25,12 +25,26 @@ SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__"
 
 
 class Target(NamedTuple):
-    """One file to check: its path as shown, its kind, and its agent-name scope."""
+    """One file to check: its path as shown, its kind, and its agent-name scope.
+
+    `plugin` is the plugin folder of a file that a plugin manifest lists, else "".
+    """
 
     path: str
     display: str
     kind: str
     scope: str
+    plugin: str = ""
+
+    @property
+    def outside_plugin(self) -> bool:
+        """Listed by a plugin manifest but outside that plugin (never read nor fixed).
+
+        Claude Code refuses manifest paths that leave the plugin: `claude plugin validate`
+        2.1.332 says 'Path contains ".." which could be a path traversal attempt' and
+        'must start with "./"' (so absolute paths too).
+        """
+        return bool(self.plugin) and not is_within(self.path, self.plugin)
 
 
 def discover(paths: Sequence[str | os.PathLike[str]], kind: str | None = None) -> list[Target]:
@@ -59,6 +73,17 @@ def clean_path(path: str) -> str:
         return path
     root = "/" if path.startswith("/") else ""
     return root + "/".join(part for part in path.split("/") if part not in ("", ".")) or "."
+
+
+def is_within(path: str, folder: str) -> bool:
+    """`path` is `folder` or below it, both as written and with symlinks resolved."""
+    for inner, outer in (
+        (os.path.abspath(path), os.path.abspath(folder)),
+        (os.path.realpath(path), os.path.realpath(folder)),
+    ):
+        if inner != outer and not inner.startswith(outer.rstrip("/") + "/"):
+            return False
+    return True
 
 
 def kind_of(parts: Sequence[str], name: str) -> str | None:
@@ -182,11 +207,15 @@ def _manifest_agents(plugin: str, kind: str | None) -> Iterator[Target]:
         if not isinstance(entry, str):
             continue
         path = os.path.join(plugin, entry)
+        if not is_within(path, plugin):  # reported, never read: see Target.outside_plugin
+            display = os.path.normpath(path)
+            yield Target(display, display, kind or "agent", "", plugin)
+            continue
         files = _markdown_in(path) if os.path.isdir(path) else [path]
         for file in files:
             if os.path.isfile(file):
                 display = os.path.normpath(file)
-                yield Target(display, display, kind or "agent", _scope(display, plugin))
+                yield Target(display, display, kind or "agent", _scope(display, plugin), plugin)
 
 
 def _markdown_in(folder: str) -> list[str]:

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from lam_bot.validator.model import Finding, error, one_line
+from lam_bot.validator.source import line_at
 
 MAX_DEPTH = 64
 # Where an anchor (`&a`) or alias (`*a`) could begin; a `*` inside `Bash(git:*)` cannot.
@@ -62,16 +63,22 @@ def position(node: yaml.Node) -> tuple[int, int]:
 def parse_document(text: str) -> Document:
     """Split `text` (already normalised to `\\n`) and parse its frontmatter."""
     first_end = text.find("\n")
-    if (text if first_end < 0 else text[:first_end]).rstrip() != "---":
+    if not _is_fence(text if first_end < 0 else text[:first_end]):
         return Document(text, False, {}, text, 1, ())
     closing = _closing_line(text, first_end)
     if closing is None:
         finding = error(1, 1, "frontmatter-unterminated", "frontmatter has no closing `---` line")
-        return Document(text, True, {}, "", text.count("\n") + 2, (finding,))
+        return Document(text, True, {}, "", line_at(text, len(text)) + 1, (finding,))
     start, end = closing
     fields, findings = _parse_yaml(text[first_end + 1 : start - 1])
-    body_line = text.count("\n", 0, start) + 2
+    body_line = line_at(text, end) + 1
     return Document(text, True, fields, text[end + 1 :], body_line, findings)
+
+
+def _is_fence(line: str) -> bool:
+    """A `---` line; trailing blanks allowed, but no libyaml line break (which would
+    make it two lines to the parser and shift every position after it)."""
+    return line.rstrip() == "---" and line.isascii()
 
 
 def _closing_line(text: str, first_end: int) -> tuple[int, int] | None:
@@ -81,7 +88,7 @@ def _closing_line(text: str, first_end: int) -> tuple[int, int] | None:
         start = at + 1
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
-        if text[start:end].rstrip() == "---":
+        if _is_fence(text[start:end]):
             return start, end
         at = text.find("\n---", end)
     return None
@@ -91,7 +98,7 @@ def _parse_yaml(source: str) -> tuple[dict[str, Field], tuple[Finding, ...]]:
     tab = ("\n" + source).find("\n\t")  # where the first line that starts with a tab starts
     if tab >= 0:
         message = "tab used as indentation in frontmatter (YAML allows spaces only)"
-        line = source.count("\n", 0, tab) + FIRST_LINE
+        line = line_at(source, tab) + FIRST_LINE - 1
         return {}, (error(line, 1, "frontmatter-tab", message),)
     try:
         root = _compose(source)
@@ -129,10 +136,24 @@ def _fields(root: yaml.Node | None) -> dict[str, Field]:
 
 
 def _construct(node: yaml.Node) -> Any:
-    """The Python value of a node; plain strings skip the constructor's overhead."""
+    """The Python value of a node; plain strings skip the constructor's overhead.
+
+    A value its tag cannot build (`!!bool maybe`, `!!int ''`, `!!timestamp x`, an
+    unhashable key) is a `frontmatter-yaml` error on this file, whatever the
+    constructor raises: a tag's constructor may raise anything.
+    """
     if isinstance(node, yaml.ScalarNode) and node.tag == _STR_TAG:
         return node.value
-    return yaml.constructor.SafeConstructor().construct_document(node)
+    try:
+        return yaml.constructor.SafeConstructor().construct_document(node)
+    except Exception as exc:  # any constructor failure is the file's error
+        if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark and exc.problem:
+            mark, problem = exc.problem_mark, exc.problem
+        else:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            mark, problem = node.start_mark, f"a `{tag}` value that its tag cannot build"
+        message = f"frontmatter YAML value cannot be read: {one_line(problem)}"
+        raise _Reject("frontmatter-yaml", mark, message) from None
 
 
 def _compose(text: str) -> yaml.Node | None:

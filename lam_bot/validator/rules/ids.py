@@ -8,6 +8,7 @@ RULE_HELP: dict[str, str] = {
     "file-encoding": "The file is not UTF-8.",
     "file-too-large": "The file is over 1 MiB.",
     "file-unreadable": "The file cannot be read.",
+    "manifest-path-outside": "A plugin manifest lists a file outside the plugin (not read).",
     "frontmatter-missing": "An agent file has no YAML frontmatter.",
     "frontmatter-unterminated": "The frontmatter has no closing `---` line.",
     "frontmatter-yaml": "The frontmatter YAML does not parse.",
