@@ -29,6 +29,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 import yaml
@@ -38,6 +39,7 @@ from lam_bot.errors import InputError
 from lam_bot.files import replace_if_unchanged
 from lam_bot.validator.discover import Target, discover
 from lam_bot.validator.frontmatter import FIRST_LINE, Document, parse_document
+from lam_bot.validator.model import ERROR
 from lam_bot.validator.source import MAX_BYTES, NotRegularFile, read_regular, split_lines
 from lam_bot.validator.tools import base_name, split_tools
 
@@ -47,8 +49,6 @@ BOM = "\ufeff"
 # fixed point, which every fixture reaches in two.
 MAX_ROUNDS = 4
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-# Characters after which a plain one-line value may mean something else to YAML.
-_YAML_SIGNS = frozenset(":#[]{}&*!|>'\"%@`?,")
 # Not allowed raw in a YAML double-quoted scalar (non-printable or line breaks).
 _UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
@@ -76,7 +76,7 @@ class _Text(NamedTuple):
         text = self.render()
         if "\r" in text:  # the validator's normalisation; it keeps the line count
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return parse_document(text)
+        return _parse(text)
 
     def ending(self, index: int) -> str:
         line = self.lines[index]
@@ -208,12 +208,20 @@ def _fix_rounds(
     return text, found
 
 
-def _errors(text: _Text, of: tuple[str, str], catalog: Catalog) -> Counter[str]:
-    """How many errors of each rule the validator finds in `text`."""
-    from lam_bot.validator import check_text
+@lru_cache(maxsize=4)  # a fix parses its candidate, then checks it: one parse
+def _parse(text: str) -> Document:
+    return parse_document(text)
 
-    result = check_text(text.render(), of[1], of[0], catalog)
-    return Counter(d.rule for d in result.errors)
+
+def _errors(text: _Text, of: tuple[str, str], catalog: Catalog) -> Counter[str]:
+    """How many errors of each rule the validator finds in `text` (what check_text finds
+    in the frontmatter and body; the file-level checks are the same before and after)."""
+    from lam_bot.validator.rules import RULES
+
+    kind, path = of
+    document = text.document()
+    findings = [*document.findings, *RULES[kind](document, path, catalog)]
+    return Counter(f.rule for f in findings if f.severity == ERROR)
 
 
 def _content(line: str) -> str:
@@ -262,11 +270,24 @@ def _quoted(line: str) -> str | None:
         return None
     if value[0] in "'\"|>" or " #" in value or "\t#" in value:
         return None  # already quoted, a block scalar, or a comment that quoting would keep
-    if value[0] != "-" and _YAML_SIGNS.isdisjoint(value):
-        return None  # nothing in it that YAML could read as more than a plain string
-    if _loads_alone(content):
+    if _plain_safe(value) and not value.endswith(":"):
+        return None  # a plain string as it stands: nothing to quote
+    if not _breaks_alone(value) and _loads_alone(content):
         return None
     return f"{key}: {_double_quoted(value)}{line[len(content) :]}"
+
+
+def _breaks_alone(value: str) -> bool:
+    """True when the plain one-line `value` surely fails as YAML: `: ` or a final `:`
+    (a mapping value where none may start), or a leading `%`, `@` or backtick (reserved
+    indicators, YAML 1.1 section 4.1.4). False when unsure."""
+    return ": " in value or value.endswith(":") or value[0] in "%@`"
+
+
+def _plain_safe(value: str) -> bool:
+    """True when the one-line `value` is surely a plain string to YAML: no indicator
+    that could start something else, nor `: ` / ` #` inside."""
+    return value[0] not in "-?:,[]{}#&*!|>'\"%@`" and ": " not in value and " #" not in value
 
 
 def _loads_alone(line: str) -> bool:
@@ -280,6 +301,8 @@ def _loads_alone(line: str) -> bool:
 
 def _double_quoted(value: str) -> str:
     """`value` as a YAML double-quoted scalar (JSON's escapes are YAML's)."""
+    if value.isprintable() and '"' not in value and "\\" not in value and value.isascii():
+        return f'"{value}"'
     quoted = json.dumps(value, ensure_ascii=False)
     return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 

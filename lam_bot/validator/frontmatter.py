@@ -170,25 +170,33 @@ def _compose(text: str) -> yaml.Node | None:
 
 
 def _check_tree(root: yaml.Node | None) -> None:
-    stack = [(root, 0)] if root is not None else []
-    seen_nodes: set[int] = set()
+    """Refuse duplicate keys and deep nesting in a tree libyaml composed.
+
+    Only called when the text holds no anchor or alias (see `_compose`), so no node is
+    shared; scalars are never pushed, which keeps a mapping of many keys cheap.
+    """
+    if root is None or isinstance(root, yaml.ScalarNode):
+        return
+    scalar = yaml.ScalarNode
+    stack = [(root, 0)]
     while stack:
         node, depth = stack.pop()
-        if id(node) in seen_nodes:  # a node reached twice is an alias
-            raise _Reject("frontmatter-alias", node.start_mark, "YAML aliases are not allowed")
-        seen_nodes.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            continue
         if depth >= MAX_DEPTH:
             message = f"frontmatter nests deeper than {MAX_DEPTH} levels"
             raise _Reject("frontmatter-too-deep", node.start_mark, message)
         if isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
             for key, value in node.value:
-                _Composer.check_duplicate(key, seen)
-                stack += [(key, depth + 1), (value, depth + 1)]
+                if isinstance(key, scalar):
+                    if key.value in seen:
+                        _Composer.check_duplicate(key, seen)
+                    seen.add(key.value)
+                else:
+                    stack.append((key, depth + 1))
+                if not isinstance(value, scalar):
+                    stack.append((value, depth + 1))
         else:
-            stack += [(child, depth + 1) for child in node.value]
+            stack += [(child, depth + 1) for child in node.value if not isinstance(child, scalar)]
 
 
 class _Composer:
