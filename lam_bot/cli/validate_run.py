@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Protocol
 
 from lam_bot.cli.validate_args import ValidateArgs
@@ -18,6 +19,8 @@ class Echo(Protocol):
 
 def execute(args: ValidateArgs, echo: Echo) -> int:
     """Fix when asked, check, print the report; the exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        _tolerant(stream)
     targets = list(args.paths) or ["."]
     if args.fix:
         from lam_bot.report.safe import printable
@@ -36,3 +39,11 @@ def execute(args: ValidateArgs, echo: Echo) -> int:
     render = reporter(args.format or default_format(os.environ))
     echo(render(results), nl=False)
     return exit_code(results, args.strict)
+
+
+def _tolerant(stream: object) -> None:
+    """A character the output encoding lacks (text from a file on a latin-1 or ASCII
+    terminal) is written as a backslash escape instead of ending the run."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+        reconfigure(errors="backslashreplace")

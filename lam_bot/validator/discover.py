@@ -76,14 +76,10 @@ def clean_path(path: str) -> str:
 
 
 def is_within(path: str, folder: str) -> bool:
-    """`path` is `folder` or below it, both as written and with symlinks resolved."""
-    for inner, outer in (
-        (os.path.abspath(path), os.path.abspath(folder)),
-        (os.path.realpath(path), os.path.realpath(folder)),
-    ):
-        if inner != outer and not inner.startswith(outer.rstrip("/") + "/"):
-            return False
-    return True
+    """`path` is `folder` or below it, as written (`..` resolved, symlinks not: what
+    Claude Code's manifest check looks at; `--fix` refuses symlinks on its own)."""
+    inner, outer = os.path.abspath(path), os.path.abspath(folder)
+    return inner == outer or inner.startswith(outer.rstrip("/") + "/")
 
 
 def kind_of(parts: Sequence[str], name: str) -> str | None:
