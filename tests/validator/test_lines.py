@@ -41,7 +41,8 @@ def test_look_alike_breaks_do_not_cut_lines() -> None:
 
 
 def test_diagnostics_under_unicode_line_breaks_point_at_their_key() -> None:
-    text = "---\nname: a\ndescription: d\u2028  e\u2029  f\ntools: [Read, Task]\n---\n\nYou review code.\n"
+    frontmatter = "name: a\ndescription: d\u2028  e\u2029  f\ntools: [Read, Task]\n"
+    text = f"---\n{frontmatter}---\n\nYou review code.\n"
     result = check_text(text)
     lines = split_lines(text)
     tools_list = [d for d in result.diagnostics if d.rule == "tools-list"]
