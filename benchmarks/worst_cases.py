@@ -43,6 +43,13 @@ def _names(prefix: str) -> str:
     return prefix + names[: names.rfind(",", 0, room)] + BODY
 
 
+def _keys(prefix: str, value: str) -> str:
+    """`prefix`, then distinct keys with `value`, to about 1 MiB."""
+    line = f"k{0:07d}{value}\n"
+    count = (MAX_BYTES - len(prefix) - len(BODY) - 1) // len(line)
+    return prefix + "".join(f"k{i:07d}{value}\n" for i in range(count)) + BODY[1:]
+
+
 CASES: dict[str, Callable[[], str]] = {
     # The plain-description quoting once took quadratic time on blanks.
     "description of blanks with a colon": lambda: _fill(HEAD + "description: a: ", " ", "b" + BODY),
@@ -58,6 +65,7 @@ CASES: dict[str, Callable[[], str]] = {
         HEAD + "description: d\ntools: [", "Task, ", "Read]" + BODY
     ),
     "keys that need quoting": lambda: _fill(HEAD + "description: d\n", "k: a: b\n", "x: y" + BODY),
+    "distinct keys that need quoting": lambda: _keys(HEAD + "description: d\n", ": a: b"),
     "keys, one of them broken": lambda: _fill(
         HEAD + "description: d: e\n", "k0123456: v\n", "x: y" + BODY
     ),

@@ -28,7 +28,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -245,6 +245,8 @@ def _quote_lenient(text: _Text, document: Document, catalog: Catalog) -> tuple[_
         return None
     lines, found = list(text.lines), []
     span = _frontmatter(document)
+    if _repeats_a_key(text.lines[index] for index in span):
+        return None  # a duplicate key fails the second pass too: quoting cannot help
     for index in span:
         following = text.lines[index + 1] if index + 1 in span else ""
         if following[:1] in (" ", "\t"):
@@ -259,6 +261,18 @@ def _quote_lenient(text: _Text, document: Document, catalog: Catalog) -> tuple[_
         return None
     fixed = text._replace(lines=lines)
     return (fixed, found) if fixed.document().parsed else None
+
+
+def _repeats_a_key(lines: Iterable[str]) -> bool:
+    """Two lines start with the same `key:` at the left margin."""
+    seen: set[str] = set()
+    for line in lines:
+        key, colon, _ = line.partition(":")
+        if colon and _KEY.fullmatch(key):
+            if key in seen:
+                return True
+            seen.add(key)
+    return False
 
 
 def _quoted(line: str) -> str | None:
