@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from lam_bot import __version__
+from lam_bot.catalog import CLAUDE_CODE_VERSION
 from lam_bot.report.safe import printable
 from lam_bot.report.summary import all_diagnostics
 from lam_bot.validator.model import Diagnostic, FileResult
-from lam_bot.validator.rules.ids import RULE_HELP
+from lam_bot.validator.rules.ids import RULES
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -19,8 +20,14 @@ def _rules(diagnostics: Sequence[Diagnostic]) -> list[str]:
 
 
 def _rule(rule: str) -> dict[str, Any]:
-    text = RULE_HELP.get(rule, rule)
-    return {"id": rule, "name": rule, "shortDescription": {"text": text}}
+    entry = RULES.get(rule)
+    text = entry.help if entry else rule
+    described = {"id": rule, "name": rule, "shortDescription": {"text": text}}
+    if entry is None:
+        return described
+    level = "error" if entry.severity == "error" else "warning"
+    properties = {"class": entry.cls, "source": entry.source}
+    return {**described, "defaultConfiguration": {"level": level}, "properties": properties}
 
 
 def _result(d: Diagnostic, index: int) -> dict[str, Any]:
@@ -56,6 +63,8 @@ def render_sarif(results: Sequence[FileResult]) -> str:
     driver = {
         "name": "lam-bot",
         "version": __version__,
+        "fullName": f"lam-bot {__version__} (catalog: Claude Code {CLAUDE_CODE_VERSION})",
+        "properties": {"claudeCodeVersion": CLAUDE_CODE_VERSION},
         "rules": [_rule(r) for r in rules],
     }
     run = {

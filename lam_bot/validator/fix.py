@@ -28,27 +28,25 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
-
-import yaml
 
 from lam_bot.catalog import Catalog, catalog_for
 from lam_bot.errors import InputError
 from lam_bot.files import replace_if_unchanged
 from lam_bot.validator.discover import Target, discover
-from lam_bot.validator.frontmatter import FIRST_LINE, Document, parse_document
+from lam_bot.validator.frontmatter import FIRST_LINE, Document, parse_document, simple_line
 from lam_bot.validator.model import ERROR
 from lam_bot.validator.source import MAX_BYTES, NotRegularFile, read_regular, split_lines
 from lam_bot.validator.tools import base_name, split_tools
 
 TOOL_KEYS = ("tools", "disallowedTools")
+LENIENT = "frontmatter-lenient"
 BOM = "\ufeff"
 # Rounds of all fixes; each round that changes something makes the file closer to its
 # fixed point, which every fixture reaches in two.
 MAX_ROUNDS = 4
-_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 # Not allowed raw in a YAML double-quoted scalar (non-printable or line breaks).
 _UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
@@ -239,78 +237,26 @@ def _frontmatter(document: Document) -> range:
 
 
 def _quote_lenient(text: _Text, document: Document, catalog: Catalog) -> tuple[_Text, Found] | None:
-    """Quote the one-line values Claude Code's second YAML pass would quote, when the
-    frontmatter does not parse as it stands and parses with them quoted."""
-    if not any(f.rule == "frontmatter-yaml" for f in document.findings):
+    """Quote the values that load only through Claude Code's second YAML pass: the lines
+    the validator warns about (`frontmatter-lenient`, see `frontmatter.lenient_lines`)."""
+    lenient = [f.line for f in document.findings if f.rule == LENIENT]
+    if not lenient or not document.parsed:
         return None
     lines, found = list(text.lines), []
-    span = _frontmatter(document)
-    if _repeats_a_key(text.lines[index] for index in span):
-        return None  # a duplicate key fails the second pass too: quoting cannot help
-    for index in span:
-        following = text.lines[index + 1] if index + 1 in span else ""
-        if following[:1] in (" ", "\t"):
-            continue  # a value that goes on below is not a one-line value
-        quoted = _quoted(lines[index])
-        if quoted is not None:
-            key = lines[index].partition(":")[0]
-            lines[index] = quoted
-            message = f"quoted `{key}` (it loads only through Claude Code's second YAML pass)"
-            found.append((index + 1, message))
-    if not found:
-        return None
+    for line in lenient:
+        index = line - 1
+        content = _content(lines[index])
+        entry = simple_line(content) if index in _frontmatter(document) else None
+        if entry is None:
+            return None
+        key, value = entry
+        lines[index] = f"{key}: {_double_quoted(value)}{lines[index][len(content) :]}"
+        message = f"quoted `{key}` (it loads only through Claude Code's second YAML pass)"
+        found.append((line, message))
     fixed = text._replace(lines=lines)
-    return (fixed, found) if fixed.document().parsed else None
-
-
-def _repeats_a_key(lines: Iterable[str]) -> bool:
-    """Two lines start with the same `key:` at the left margin."""
-    seen: set[str] = set()
-    for line in lines:
-        key, colon, _ = line.partition(":")
-        if colon and _KEY.fullmatch(key):
-            if key in seen:
-                return True
-            seen.add(key)
-    return False
-
-
-def _quoted(line: str) -> str | None:
-    """`key: "value"` for a `key: value` line whose plain value YAML reads otherwise."""
-    content = _content(line)
-    key, colon, rest = content.partition(":")
-    value = rest.strip(" \t")
-    if not (colon and rest[:1] in (" ", "\t") and value and _KEY.fullmatch(key)):
-        return None
-    if value[0] in "'\"|>" or " #" in value or "\t#" in value:
-        return None  # already quoted, a block scalar, or a comment that quoting would keep
-    if _plain_safe(value) and not value.endswith(":"):
-        return None  # a plain string as it stands: nothing to quote
-    if not _breaks_alone(value) and _loads_alone(content):
-        return None
-    return f"{key}: {_double_quoted(value)}{line[len(content) :]}"
-
-
-def _breaks_alone(value: str) -> bool:
-    """True when the plain one-line `value` surely fails as YAML: `: ` or a final `:`
-    (a mapping value where none may start), or a leading `%`, `@` or backtick (reserved
-    indicators, YAML 1.1 section 4.1.4). False when unsure."""
-    return ": " in value or value.endswith(":") or value[0] in "%@`"
-
-
-def _plain_safe(value: str) -> bool:
-    """True when the one-line `value` is surely a plain string to YAML: no indicator
-    that could start something else, nor `: ` / ` #` inside."""
-    return value[0] not in "-?:,[]{}#&*!|>'\"%@`" and ": " not in value and " #" not in value
-
-
-def _loads_alone(line: str) -> bool:
-    """The line on its own is a YAML mapping of one key to a plain string."""
-    try:
-        value = yaml.load(line, Loader=yaml.CSafeLoader)
-    except Exception:  # any failure means it does not load alone
-        return False
-    return isinstance(value, dict) and len(value) == 1
+    loads = fixed.document()
+    strict = loads.parsed and all(f.rule != LENIENT for f in loads.findings)
+    return (fixed, found) if strict else None
 
 
 def _double_quoted(value: str) -> str:

@@ -4,6 +4,11 @@ The YAML goes through libyaml's event parser (`yaml.CSafeLoader`) and a small co
 of our own that keeps every node's position, refuses anchors and aliases (so an alias
 bomb stops at its first anchor, long before it can expand), refuses duplicate keys
 (Claude Code's parser drops the whole frontmatter on them) and limits nesting depth.
+
+When the YAML does not parse, it is parsed a second time the way Claude Code 2.1.332
+does (`claude plugin validate` loads such files): every simple one-line `key: value`
+line whose value does not parse on its own is quoted. A file that parses then loads,
+with a `frontmatter-lenient` warning on each quoted line (see `lenient_lines`).
 """
 
 from __future__ import annotations
@@ -13,8 +18,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from lam_bot.validator.model import Finding, error, one_line
-from lam_bot.validator.source import line_at
+from lam_bot.validator.model import ERROR, Finding, error, one_line, warning
+from lam_bot.validator.source import line_at, split_lines
 
 MAX_DEPTH = 64
 # Where an anchor (`&a`) or alias (`*a`) could begin; a `*` inside `Bash(git:*)` cannot.
@@ -45,8 +50,8 @@ class Document(NamedTuple):
 
     @property
     def parsed(self) -> bool:
-        """True when the frontmatter is absent or parsed into a mapping."""
-        return not self.findings
+        """True when the frontmatter is absent or parsed into a mapping (maybe leniently)."""
+        return all(finding.severity != ERROR for finding in self.findings)
 
 
 class _Reject(Exception):
@@ -96,20 +101,104 @@ def _closing_line(text: str, first_end: int) -> tuple[int, int] | None:
 
 def _parse_yaml(source: str) -> tuple[dict[str, Field], tuple[Finding, ...]]:
     tab = ("\n" + source).find("\n\t")  # where the first line that starts with a tab starts
-    if tab >= 0:
-        message = "tab used as indentation in frontmatter (YAML allows spaces only)"
-        line = line_at(source, tab) + FIRST_LINE - 1
-        return {}, (error(line, 1, "frontmatter-tab", message),)
+    if tab < 0:
+        return _parse_spaces(source)
+    # YAML allows spaces only, but Claude Code's parser reads a tab-indented block
+    # (`metadata:` then `<tab>x: 1`) as indented: `claude plugin validate` 2.1.332 loads it.
+    fields, findings = _parse_spaces(_TAB_INDENT.sub(_expand_tabs, source))
+    if any(finding.severity == ERROR for finding in findings):
+        return fields, findings
+    line = line_at(source, tab) + FIRST_LINE - 1
+    message = "tab used as indentation: Claude Code reads it, YAML and other tools do not"
+    return fields, (warning(line, 1, "frontmatter-tab", message), *findings)
+
+
+_TAB_INDENT = re.compile(r"^[ \t]*\t[ \t]*", re.MULTILINE)
+
+
+def _expand_tabs(match: re.Match[str]) -> str:
+    return match.group().replace("\t", "  ")
+
+
+def _parse_spaces(source: str) -> tuple[dict[str, Field], tuple[Finding, ...]]:
     try:
         root = _compose(source)
         return _fields(root), ()
     except _Reject as exc:
         return {}, (exc.finding,)
     except yaml.MarkedYAMLError as exc:
-        return {}, (_yaml_finding(exc),)
+        return _second_pass(source, _yaml_finding(exc))
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
         message = f"frontmatter YAML cannot be read: {one_line(str(exc))}"
         return {}, (error(FIRST_LINE, 1, "frontmatter-yaml", message),)
+
+
+_KEY = re.compile(r"[A-Za-z_][\w-]*")
+
+
+def simple_line(line: str) -> tuple[str, str] | None:
+    """(key, value) of a simple one-line entry: an unindented key, `:`, blanks, a value
+    (Claude Code's second pass), or None. Linear: no regular expression over the value."""
+    key, colon, rest = line.partition(":")
+    value = rest.strip(" \t")
+    if colon and rest[:1] in (" ", "\t") and value and _KEY.fullmatch(key):
+        return key, value
+    return None
+
+
+def lenient_lines(source: str) -> dict[int, str]:
+    """The frontmatter lines (0-based index -> quoted line) Claude Code's second pass quotes.
+
+    Claude Code 2.1.332 parses frontmatter again after quoting the values of simple
+    one-line `key: value` lines that fail on their own (`description: Use when: x`,
+    `argument-hint: [a] [b]`, `paths: **/x`); values that parse alone are left as they
+    are (`claude plugin validate` still reports `description: [1, 2]` as an array in
+    such a file). Lines are the parser's (`split_lines`), so indexes are YAML lines.
+    """
+    quoted = {}
+    for index, line in enumerate(split_lines(source)):
+        entry = simple_line(line.rstrip("\n\x85\u2028\u2029"))
+        if entry is None or _parses_alone(*entry):
+            continue
+        key, value = entry
+        value = value.replace("\\", "\\\\").replace('"', '\\"')
+        quoted[index] = f'{key}: "{value}"'
+    return quoted
+
+
+def _parses_alone(key: str, value: str) -> bool:
+    if ": " in value or value.endswith(":") or value[0] in "%@`":
+        return False  # a mapping value where none may start, or a reserved indicator
+    if value[0] not in "-?:,[]{}#&*!|>'\"" and " #" not in value:
+        return True  # nothing YAML could read as more than a plain string
+    try:
+        for _ in yaml.parse(f"{key}: {value}", Loader=yaml.CSafeLoader):
+            pass
+    except yaml.YAMLError:
+        return False
+    return True
+
+
+def _second_pass(source: str, failure: Finding) -> tuple[dict[str, Field], tuple[Finding, ...]]:
+    """The fields as Claude Code's second pass reads them, or the first pass's failure."""
+    if failure.rule != "frontmatter-yaml":
+        return {}, (failure,)
+    quoted = lenient_lines(source)
+    if not quoted:
+        return {}, (failure,)
+    lines = split_lines(source)
+    for index, line in quoted.items():
+        lines[index] = line + lines[index][len(lines[index].rstrip("\n\x85\u2028\u2029")) :]
+    try:
+        fields = _fields(_compose("".join(lines)))
+    except (_Reject, yaml.YAMLError):
+        return {}, (failure,)
+    warnings = []
+    for index in sorted(quoted):
+        key = quoted[index].split(":", 1)[0]
+        message = f"`{key}` loads only through Claude Code's second YAML pass: quote its value"
+        warnings.append(warning(index + FIRST_LINE, 1, "frontmatter-lenient", message))
+    return fields, tuple(warnings)
 
 
 def _yaml_finding(exc: yaml.MarkedYAMLError) -> Finding:

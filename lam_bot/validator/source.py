@@ -3,6 +3,10 @@
 Reading: size limit, regular files only (a FIFO or a device is never read, and opening
 one never blocks), binary and encoding checks, BOM and CRLF accepted.
 
+A leading UTF-8 BOM is removed from the text and reported as `file-bom`: Claude Code
+does not register an agent that starts with one (anthropics/claude-code#73158); the
+rules keep that finding for agents only.
+
 Lines: libyaml ends a line at `\r\n`, `\r`, `\n`, U+0085, U+2028 and U+2029 (the YAML
 1.1 spec, "5.4 Line Break Characters"; libyaml's `IS_BREAK` in yaml_private.h), so a
 position it reports counts all of them. Every line number lam-bot shows or edits counts
@@ -119,7 +123,7 @@ def decode_source(data: bytes) -> Source:
         line = data.count(b"\n", 0, data.index(b"\0")) + 1
         return _fail("file-binary", "file contains a NUL byte: binary, not text", line)
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         return _fail("file-encoding", f"bytes that are not UTF-8 at offset {exc.start}", line)
@@ -128,12 +132,18 @@ def decode_source(data: bytes) -> Source:
 
 def text_source(text: str) -> Source:
     """Normalise in-memory text (BOM, CRLF) and refuse an empty file."""
+    bom = text.startswith("\ufeff")
     text = text.removeprefix("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return _fail("file-empty", "file is empty")
-    return Source(text, ())
+    return Source(text, (BOM_FINDING,) if bom else ())
+
+
+BOM_FINDING = error(
+    1, 1, "file-bom", "file starts with a UTF-8 BOM: Claude Code does not register such an agent"
+)
 
 
 def split_lines(text: str) -> list[str]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from lam_bot.catalog import Catalog
+from lam_bot.catalog import REMOVED_IN, Catalog
 from lam_bot.validator.frontmatter import Field, position
 from lam_bot.validator.model import Finding, error, warning
 
@@ -133,7 +133,8 @@ def entry_findings(
         return [warning(line, col, "tool-empty", f"empty entry in `{key}` (a stray comma?)")]
     if kind == LEGACY:
         current = catalog.legacy[name]
-        advice = f"use `{current}`" if current else "it no longer exists; remove it"
+        gone = f"removed in Claude Code {REMOVED_IN[name]}" if name in REMOVED_IN else "gone"
+        advice = f"use `{current}`" if current else f"it no longer exists ({gone}); remove it"
         return [warning(line, col, "tool-legacy", f"legacy tool `{name}` in `{key}`: {advice}")]
     if kind == UNKNOWN:
         close = suggest(name, catalog) if hint else None
