@@ -21,9 +21,10 @@ def execute(args: ValidateArgs, echo: Echo) -> int:
     """Fix when asked, check, print the report; the exit code."""
     for stream in (sys.stdout, sys.stderr):
         _tolerant(stream)
+    from lam_bot.report.safe import printable
+
     targets = list(args.paths) or ["."]
     if args.fix:
-        from lam_bot.report.safe import printable
         from lam_bot.validator.fix import fix_paths
 
         for change in fix_paths(targets, args.kind):
@@ -31,7 +32,8 @@ def execute(args: ValidateArgs, echo: Echo) -> int:
                 echo(printable(str(change)), err=True)
             elif not args.quiet:
                 echo(f"fixed {printable(str(change))}", err=True)
-    results = check_paths(targets, args.kind, cache=not args.no_cache)
+    notes = None if args.quiet else (lambda message: echo(printable(message), err=True))
+    results = check_paths(targets, args.kind, cache=not args.no_cache, notes=notes)
     if not results and not args.quiet:
         echo("no agent, skill or command files found", err=True)
     if args.min_score is not None:

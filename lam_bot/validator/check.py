@@ -39,6 +39,11 @@ def _on_real_lines(findings: list[Finding], last: int) -> list[Finding]:
     return [f._replace(line=last) if f.line > last else f for f in findings]
 
 
+def agent_name(source: Source) -> AgentName | None:
+    """The `name` of `source` read as an agent, without checking it (None when unnamed)."""
+    return _agent_name(parse_document(source.text) if source.text is not None else None, "agent")
+
+
 def _agent_name(document: Document | None, kind: str) -> AgentName | None:
     field = document.fields.get("name") if document and kind == "agent" else None
     if field is None or not isinstance(field.value, str):

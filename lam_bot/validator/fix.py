@@ -91,7 +91,8 @@ def fix_paths(paths: Sequence[str | os.PathLike[str]], kind: str | None = None) 
     roots = [os.fspath(path) for path in paths]
     changes: list[Change] = []
     for target in discover(paths, kind):
-        changes += fix_target(target, roots, catalog)
+        if not target.outside_plugin:  # a manifest listing paths outside: validate says so
+            changes += fix_target(target, roots, catalog)
     return changes
 
 
@@ -130,8 +131,6 @@ def fix_target(target: Target, roots: Sequence[str], catalog: Catalog) -> list[C
 
 def _refusal(target: Target, roots: Sequence[str]) -> str:
     """Why `target` must not be written, or ""."""
-    if target.outside_plugin:
-        return "listed by a plugin manifest but outside the plugin"
     if os.path.islink(target.path):
         return "a symlink (fixes never follow nor replace one)"
     if not any(_reached_inside(target.path, root) for root in roots):

@@ -66,6 +66,12 @@ RULES: dict[str, Rule] = {
         "unchecked", "lam-bot's own 1 MiB reading limit", "The file is over 1 MiB."
     ),
     "file-unreadable": _e("load", "the file system", "The file cannot be read."),
+    # Findings of discovery (lam_bot.validator.discover, .scope): where a file stands.
+    "skill-file-name": _e(
+        "load",
+        SKILLS + ", " + PLUGINS + "; " + ORACLE + " (reads skills only from SKILL.md)",
+        "A skill file not named exactly `SKILL.md` (Claude Code skips it).",
+    ),
     "manifest-path-outside": _e(
         "load",
         ORACLE + ' (plugin.json paths: "must start with ./", "contains .. which could be a'
