@@ -18,7 +18,8 @@ HOSTILE_NAME = "x\n::error file=evil.md::pwned\x1b]0;title\x07.md"
 # An OSC title change and a CSI colour (YAML's `\e` and `\a` escapes) in a tool name
 # that the validator quotes back in its message.
 HOSTILE_AGENT = (
-    '---\nname: a\ndescription: d\ntools: "Read, \\e]0;owned\\aBad\\e[31m"\n---\n\n'
+    '---\nname: a\ndescription: d\ntools: "Read, \\e]0;owned\\aBad\\e[31m"\n'
+    "disallowedTools:\n  - Write\n---\n\n"
     "You review code and report every finding with its line.\n"
 )
 FORMATS = ["text", "github", "json", "sarif"]
@@ -40,8 +41,10 @@ def test_no_escape_sequence_reaches_the_terminal(tmp_path: Path, output: str) ->
         assert "\x1b" not in stream and "\x07" not in stream
         # The name's own `::error` never starts a line.
         assert not any(line.startswith("::error file=evil") for line in stream.splitlines())
+    shown = "x\\x0a::error file=evil.md::pwned\\x1b]0;title\\x07.md"
+    assert f"fixed {tmp_path}/agents/{shown}:5: `disallowedTools` list" in stderr
     if output == "text":
-        assert "x\\x0a::error file=evil.md::pwned\\x1b]0;title\\x07.md" in stdout
+        assert shown in stdout
 
 
 def test_github_commands_keep_names_on_one_line(tmp_path: Path) -> None:
