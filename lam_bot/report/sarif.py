@@ -7,6 +7,7 @@ from typing import Any
 
 from lam_bot import __version__
 from lam_bot.catalog import CLAUDE_CODE_VERSION
+from lam_bot.report.safe import printable
 from lam_bot.report.summary import all_diagnostics
 from lam_bot.validator.model import Diagnostic, FileResult
 from lam_bot.validator.rules.ids import RULES
@@ -30,17 +31,26 @@ def _rule(rule: str) -> dict[str, Any]:
 
 
 def _result(d: Diagnostic, index: int) -> dict[str, Any]:
-    from pathlib import PurePath  # imported here, so that only SARIF runs pay for pathlib
-
     region = {"startLine": max(d.line, 1), "startColumn": max(d.col, 1)}
-    location = {"artifactLocation": {"uri": PurePath(d.path).as_posix()}, "region": region}
+    location = {"artifactLocation": {"uri": artifact_uri(d.path)}, "region": region}
     return {
         "ruleId": d.rule,
         "ruleIndex": index,
         "level": "error" if d.severity == "error" else "warning",
-        "message": {"text": d.message},
+        "message": {"text": printable(d.message)},
         "locations": [{"physicalLocation": location}],
     }
+
+
+def artifact_uri(path: str) -> str:
+    """`path` as a relative URI reference: its bytes (undecodable ones too) percent-encoded
+    except `/` and RFC 3986's unreserved characters, so `#`, `?`, `%` and spaces stay in
+    the path (SARIF 2.1.0, 3.4.3: `uri` is a URI reference)."""
+    import os
+    from pathlib import PurePath  # imported here, so that only SARIF runs pay for pathlib
+    from urllib.parse import quote
+
+    return quote(os.fsencode(PurePath(path).as_posix()), safe="/")
 
 
 def render_sarif(results: Sequence[FileResult]) -> str:

@@ -92,12 +92,12 @@ def _check_cached(targets: Sequence[Target], catalog: Catalog) -> list[Checked]:
     from lam_bot.validator.cache import open_cache
 
     store = open_cache(catalog)
-    found = [store.get(target) for target in targets]
+    found = [None if t.outside_plugin else store.get(t) for t in targets]
     todo = [target for target, hit in zip(targets, found, strict=True) if hit is None]
     fresh = iter(_check_all(todo, catalog))
     checked = [hit or next(fresh) for hit in found]
     for target, hit, result in zip(targets, found, checked, strict=True):
-        if hit is None:
+        if hit is None and not target.outside_plugin:
             store.put(target, result)
     store.save()
     return checked
@@ -149,7 +149,24 @@ def _check_plain(target: Target, catalog: Catalog) -> tuple[Any, ...]:
 def _check_target(target: Target, catalog: Catalog) -> Checked:
     from lam_bot.validator.check import check_source
 
+    if target.outside_plugin:
+        return Checked(_outside_plugin(target), None)
     return check_source(read_source(target.path), target.display, target.kind, catalog)
+
+
+def _outside_plugin(target: Target) -> FileResult:
+    """The refusal of manifest entries that leave their plugin, reported on the manifest;
+    the files themselves are never read."""
+    from lam_bot.validator import plugins
+
+    root = os.path.dirname(os.path.dirname(target.path))
+    leaving = ", ".join(plugins.leaving_paths(plugins.load_plugin(root)))
+    message = (
+        f"lists {leaving}, outside the plugin: Claude Code refuses manifest paths that"
+        " leave the plugin (`..`, absolute paths); not read"
+    )
+    finding = error(1, 1, target.problem, message)
+    return FileResult(target.display, target.kind, None, (), (finding.at(target.display),))
 
 
 def _with_duplicates(

@@ -14,7 +14,7 @@ from lam_bot.validator.frontmatter import Document, parse_document
 from lam_bot.validator.model import KINDS, AgentName, Checked, FileResult, Finding, RubricItem
 from lam_bot.validator.rules import RULES
 from lam_bot.validator.score import score_agent
-from lam_bot.validator.source import Source
+from lam_bot.validator.source import Source, line_at
 
 
 def check_source(source: Source, path: str, kind: str, catalog: Catalog) -> Checked:
@@ -28,7 +28,15 @@ def check_source(source: Source, path: str, kind: str, catalog: Catalog) -> Chec
         findings += document.findings
         findings += RULES[kind](document, path, catalog)
     score, rubric = score_agent(document, findings, catalog) if kind == "agent" else (None, ())
+    if source.text is not None:
+        findings = _on_real_lines(findings, line_at(source.text, len(source.text)))
     return Checked(_result(path, kind, score, rubric, findings), _agent_name(document, kind))
+
+
+def _on_real_lines(findings: list[Finding], last: int) -> list[Finding]:
+    """Findings past the file's last line (a missing body after the closing `---`) point
+    at the last line instead: every diagnostic names a line an editor can show."""
+    return [f._replace(line=last) if f.line > last else f for f in findings]
 
 
 def agent_name(source: Source) -> AgentName | None:

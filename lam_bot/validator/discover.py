@@ -93,6 +93,13 @@ def clean_path(path: str) -> str:
     return root + "/".join(part for part in path.split("/") if part not in ("", ".")) or "."
 
 
+def is_within(path: str, folder: str) -> bool:
+    """`path` is `folder` or below it, as written (`..` resolved, symlinks not: what
+    Claude Code's manifest check looks at; `--fix` refuses symlinks on its own)."""
+    inner, outer = os.path.abspath(path), os.path.abspath(folder)
+    return inner == outer or inner.startswith(outer.rstrip("/") + "/")
+
+
 def kind_of(parts: Sequence[str], name: str) -> str | None:
     """The kind a path implies: skill, agent, command, or None for other files."""
     if name == SKILL_FILE:

@@ -35,7 +35,8 @@ class Plugin(NamedTuple):
 
     `agents` and `commands`: the files and folders they come from (the manifest's paths,
     else the default folder); `skills`: the folders holding `<name>/SKILL.md` (or a
-    `SKILL.md` of their own); `single`: the root `SKILL.md` of a single-skill plugin.
+    `SKILL.md` of their own); `single`: the root `SKILL.md` of a single-skill plugin;
+    `leaving`: the manifest's `agents`/`commands` paths that leave the plugin, as written.
     """
 
     root: str
@@ -43,6 +44,7 @@ class Plugin(NamedTuple):
     commands: tuple[str, ...]
     skills: tuple[str, ...]
     single: str | None
+    leaving: tuple[str, ...] = ()
 
 
 def load_plugin(root: str, entry: dict[str, Any] | None = None) -> Plugin:
@@ -60,7 +62,12 @@ def load_plugin(root: str, entry: dict[str, Any] | None = None) -> Plugin:
         _existing(root, fields.get("commands", ("commands",))),
         tuple(path for path in _existing(root, ("skills", *skills)) if os.path.isdir(path)),
         _single_skill(root, skills),
+        _leaving(root, (*fields.get("agents", ()), *fields.get("commands", ()))),
     )
+
+
+def _leaving(root: str, paths: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(path for path in paths if path and inside(root, path) is None)
 
 
 def marketplace_plugins(root: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -85,6 +92,11 @@ def marketplace_plugins(root: str) -> Iterator[tuple[str, dict[str, Any]]]:
 def _existing(root: str, paths: tuple[str, ...]) -> tuple[str, ...]:
     found = (inside(root, path) for path in paths)
     return tuple(path for path in found if path is not None and os.path.exists(path))
+
+
+def leaving_paths(plugin: Plugin) -> list[str]:
+    """The manifest's `agents` and `commands` paths that leave the plugin, as written."""
+    return list(plugin.leaving)
 
 
 def _single_skill(root: str, skills: tuple[str, ...]) -> str | None:

@@ -20,6 +20,9 @@ ALL_CAPITALS = re.compile(r"[A-Z][A-Z0-9_-]*")
 # Where a target comes from: what Claude Code does with it depends on it.
 PROJECT, PLUGIN, FOLDER, NAMED = "project", "plugin", "folder", "named"
 SKILL_FILE_NAME = "skill-file-name"
+# A plugin manifest whose `agents` or `commands` leave the plugin: the target is the
+# manifest, reported and never read as an agent (see `Target.outside_plugin`).
+OUTSIDE_PLUGIN = "manifest-path-outside"
 
 Notes = Callable[[str], None]
 
@@ -40,6 +43,16 @@ class Target(NamedTuple):
     origin: str = NAMED
     named: bool = False
     problem: str = ""
+
+    @property
+    def outside_plugin(self) -> bool:
+        """This target is a plugin manifest listing paths outside its plugin: only
+        reported (never read as an agent, never fixed).
+
+        Claude Code refuses such paths: `claude plugin validate` 2.1.332 says 'Path
+        contains ".." which could be a path traversal attempt' and 'must start with "./"'.
+        """
+        return self.problem == OUTSIDE_PLUGIN
 
 
 def is_documentation(name: str) -> bool:

@@ -16,6 +16,7 @@ from lam_bot.validator.plugins import MANIFEST_DIR, SKILL_FILE, Plugin
 from lam_bot.validator.target import (
     FOLDER,
     FOLDER_KINDS,
+    OUTSIDE_PLUGIN,
     PLUGIN,
     PROJECT,
     SKILL_FILE_NAME,
@@ -137,8 +138,11 @@ def _skills_dir_plugins(claude: str) -> list[tuple[str, str]]:
 
 
 def _plugin_targets(plugin: Plugin, note: Notes) -> Iterator[Target]:
-    yield from documented(plugin_agents(plugin), note)
     scope = os.path.abspath(plugin.root)
+    if plugin.leaving:  # reported on the manifest, never read
+        manifest = shown(os.path.join(plugin.root, plugins.MANIFEST))
+        yield Target(manifest, manifest, "agent", scope, PLUGIN, False, OUTSIDE_PLUGIN)
+    yield from documented(plugin_agents(plugin), note)
     for source in plugin.commands:
         yield from files(source, "command", scope, PLUGIN)
     for folder in plugin.skills:

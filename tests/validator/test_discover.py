@@ -102,7 +102,12 @@ def test_manifest_paths_never_leave_the_plugin(tmp_path: Path) -> None:
     _manifest(plugin, agents=agents)
     _agent(plugin / "in.md")
     (plugin / "linked").symlink_to(tmp_path / "elsewhere")
-    assert _found(plugin) == {"in.md": "agent"}
+    # The leaving paths are never read; the manifest itself is reported once
+    # (manifest-path-outside, a load error: claude plugin validate refuses such paths).
+    assert _found(plugin) == {"in.md": "agent", ".claude-plugin/plugin.json": "agent"}
+    refused = [d for r in check_paths([plugin]) for d in r.diagnostics if r.path.endswith(".json")]
+    assert [d.rule for d in refused] == ["manifest-path-outside"]
+    assert "../outside.md" in refused[0].message and "./linked/" in refused[0].message
 
 
 def test_marketplace_sources(tmp_path: Path) -> None:

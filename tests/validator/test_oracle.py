@@ -81,7 +81,8 @@ def _files() -> list[tuple[Path, str, bool]]:
         targets += discover([kind_dir], kind_dir.name)
     if CORPUS.is_dir():
         targets += discover([CORPUS])
-    return [(Path(t.path), t.kind, in_plugin(t.path)) for t in targets]
+    # A manifest entry outside its plugin is never read (manifest-path-outside): no file.
+    return [(Path(t.path), t.kind, in_plugin(t.path)) for t in targets if not t.outside_plugin]
 
 
 @pytest.fixture(scope="module")

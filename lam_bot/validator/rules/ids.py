@@ -66,6 +66,18 @@ RULES: dict[str, Rule] = {
         "unchecked", "lam-bot's own 1 MiB reading limit", "The file is over 1 MiB."
     ),
     "file-unreadable": _e("load", "the file system", "The file cannot be read."),
+    # Findings of discovery (lam_bot.validator.discover, .scope): where a file stands.
+    "skill-file-name": _e(
+        "load",
+        SKILLS + ", " + PLUGINS + "; " + ORACLE + " (reads skills only from SKILL.md)",
+        "A skill file not named exactly `SKILL.md` (Claude Code skips it).",
+    ),
+    "manifest-path-outside": _e(
+        "load",
+        ORACLE + ' (plugin.json paths: "must start with ./", "contains .. which could be a'
+        ' path traversal attempt")',
+        "A plugin manifest lists a file outside the plugin (not read).",
+    ),
     "file-bom": _e(
         "load",
         "anthropics/claude-code#73158",
@@ -261,13 +273,6 @@ RULES: dict[str, Rule] = {
         "portable",
         AGENT_SKILLS + " (name equals the folder)",
         "A skill name that differs from its folder.",
-    ),
-    # Discovery (lam_bot.validator.discover): Claude Code reads skills only from files named
-    # exactly SKILL.md (docs: skills, plugins-reference; `claude plugin validate` 2.1.332).
-    "skill-file-name": _e(
-        "load",
-        SKILLS + "; " + ORACLE,
-        "A skill file not named exactly `SKILL.md` (Claude Code skips it).",
     ),
     "score-low": _e(
         "threshold", "`--min-score` on the command line", "An agent scored below --min-score."
