@@ -1,0 +1,59 @@
+"""Attacks on the GitHub flow that got through once: each test pins one defect that was fixed.
+
+The Actions runner reads two kinds of workflow command from a step's log: `::name::value`
+at the start of a line, and the older `##[name]value` anywhere in a line (actions/runner,
+src/Runner.Common/ActionCommand.cs: `TryParseV2` checks the start of the trimmed line,
+`TryParse` looks for "##[" with `IndexOf`). Both stop inside a `::stop-commands::` block.
+"""
+
+from __future__ import annotations
+
+from click.testing import CliRunner, Result
+
+from lam_bot.cli import cli
+from lam_bot.github.logsafe import log_line, untrusted
+from tests.github.test_cli import env  # noqa: F401 - the fixture
+from tests.support.fake_github import FakeGitHub
+from tests.support.fake_openai import FakeOpenAI, plan_reply
+from tests.support.plans import example_plan
+
+LEGACY = "##[add-mask]Monitors"
+
+
+def command_lines(text: str) -> list[str]:
+    """Lines the runner would read as workflow commands of either kind (see the module doc)."""
+    found, stop = [], None
+    for line in text.splitlines():
+        if stop is not None:
+            stop = None if line.strip() == f"::{stop}::" else stop
+        elif line.strip().startswith("::stop-commands::"):
+            stop = line.strip().removeprefix("::stop-commands::")
+        elif line.lstrip().startswith("::") or "##[" in line:
+            found.append(line)
+    return found
+
+
+def invoke(environ: dict[str, str], *args: str) -> Result:
+    return CliRunner().invoke(cli, ["handle-issue", *args], env=environ, catch_exceptions=False)
+
+
+def test_legacy_workflow_commands_are_inert_in_log_lines() -> None:
+    assert command_lines("Error: " + log_line(f"bad key agent.{LEGACY}: extra")) == []
+    assert command_lines(untrusted(f"a reason naming {LEGACY}")) == []
+    assert "Monitors" in log_line(LEGACY)  # the text still says what it was
+
+
+def test_a_plan_cannot_issue_legacy_workflow_commands_through_errors(
+    github: FakeGitHub,
+    openai_server: FakeOpenAI,
+    env: dict[str, str],  # noqa: F811 - the fixture
+) -> None:
+    plan = example_plan()
+    plan["agent"][LEGACY] = "x"  # pydantic names the key in its error's location
+    openai_server.queue(plan_reply(plan))
+
+    result = invoke(env, "--attempts", "1")
+
+    assert result.exit_code == 1
+    assert "add-mask" in result.stderr
+    assert command_lines(result.output) == []
