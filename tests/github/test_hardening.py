@@ -8,6 +8,7 @@ src/Runner.Common/ActionCommand.cs: `TryParseV2` checks the start of the trimmed
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner, Result
 
 from lam_bot.cli import cli
@@ -57,3 +58,38 @@ def test_a_plan_cannot_issue_legacy_workflow_commands_through_errors(
     assert result.exit_code == 1
     assert "add-mask" in result.stderr
     assert command_lines(result.output) == []
+
+
+@pytest.mark.parametrize("name", ["con", "nul", "aux", "prn", "com1", "lpt9"])
+def test_windows_reserved_agent_names_are_refused(
+    github: FakeGitHub,
+    openai_server: FakeOpenAI,
+    env: dict[str, str],  # noqa: F811 - the fixture
+    name: str,
+) -> None:
+    # A checkout on Windows cannot hold `con.md` or `com1.md`: the base name is reserved
+    # whatever the extension (learn.microsoft.com, "Naming Files, Paths, and Namespaces").
+    plan = example_plan()
+    plan["agent"]["name"] = name
+    openai_server.queue(plan_reply(plan))
+
+    result = invoke(env, "--attempts", "1")
+
+    assert result.exit_code == 1
+    assert "reserved" in result.stderr.splitlines()[-1]
+    assert github.pulls == {} and list(github.refs) == ["main"]
+
+
+def test_a_reserved_name_costs_one_attempt_not_the_run(
+    github: FakeGitHub,
+    openai_server: FakeOpenAI,
+    env: dict[str, str],  # noqa: F811 - the fixture
+) -> None:
+    reserved = example_plan()
+    reserved["agent"]["name"] = "aux"
+    openai_server.queue(plan_reply(reserved), plan_reply())
+
+    result = invoke(env, "--attempts", "2")
+
+    assert result.exit_code == 0, result.output
+    assert [p["head"]["ref"] for p in github.pulls.values()] == ["lam-bot/issue-1"]
