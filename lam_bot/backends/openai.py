@@ -34,6 +34,17 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 30.0
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Refuses redirects: urllib would send the Authorization header (the API key) on to
+    whatever host the `Location` names, and turn the POST into a body-less GET."""
+
+    def redirect_request(self, *args: Any) -> None:
+        return None  # urllib then raises the 3xx as an HTTPError
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 class _Reply(NamedTuple):
     """What the server answered, streamed or not."""
 
@@ -139,7 +150,7 @@ class OpenAIBackend:
     def _send(self, data: bytes, start: float) -> _Reply:
         request = urllib.request.Request(self.url, data=data, headers=self._headers())
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with _OPENER.open(request, timeout=self.timeout) as response:
                 if response.headers.get_content_type() == "text/event-stream":
                     return self._events(response, start)
                 return self._plain(response.read())
@@ -185,6 +196,12 @@ class OpenAIBackend:
         return min(max(wanted, 0.0), MAX_RETRY_AFTER)
 
     def _http_message(self, exc: urllib.error.HTTPError) -> str:
+        if 300 <= exc.code < 400:
+            where = exc.headers.get("Location") or "elsewhere"
+            return (
+                f"{self.url}: HTTP {exc.code}, a redirect to {where}; the API key is sent only "
+                "to base-url, so set base-url to the server's final address"
+            )
         detail = _error_detail(exc)
         return f"{self.url}: HTTP {exc.code}{': ' + detail if detail else ''}"
 

@@ -8,14 +8,19 @@ src/Runner.Common/ActionCommand.cs: `TryParseV2` checks the start of the trimmed
 
 from __future__ import annotations
 
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
+
 import pytest
 from click.testing import CliRunner, Result
 
 from lam_bot.cli import cli
+from lam_bot.errors import BackendError
 from lam_bot.github.logsafe import log_line, untrusted
 from tests.github.test_cli import env  # noqa: F401 - the fixture
 from tests.support.fake_github import FakeGitHub
-from tests.support.fake_openai import FakeOpenAI, plan_reply
+from tests.support.fake_openai import FakeOpenAI, Reply, plan_reply
+from tests.support.http import running
 from tests.support.plans import example_plan
 
 LEGACY = "##[add-mask]Monitors"
@@ -93,3 +98,38 @@ def test_a_reserved_name_costs_one_attempt_not_the_run(
 
     assert result.exit_code == 0, result.output
     assert [p["head"]["ref"] for p in github.pulls.values()] == ["lam-bot/issue-1"]
+
+
+class _Elsewhere(BaseHTTPRequestHandler):
+    """Another host: records the Authorization header of whatever reaches it."""
+
+    seen: ClassVar[list[str | None]] = []
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _record(self) -> None:
+        self.seen.append(self.headers.get("Authorization"))
+        self.send_response(404)
+        self.end_headers()
+
+    do_GET = do_POST = _record
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_the_api_key_never_follows_a_redirect(openai_server: FakeOpenAI, status: int) -> None:
+    from lam_bot.backends.openai import OpenAIBackend
+
+    _Elsewhere.seen = []
+    with running(ThreadingHTTPServer(("127.0.0.1", 0), _Elsewhere)) as elsewhere:
+        away = {"Location": f"{elsewhere}/v1/chat/completions"}
+        openai_server.queue(Reply(status=status, headers=away))
+        backend = OpenAIBackend(openai_server.url, "fake-lam", "sk-SECRET", retries=0)
+
+        with pytest.raises(BackendError, match="redirect"):
+            backend.complete(
+                [{"role": "user", "content": "hi"}], None, seed=1, temperature=None, max_tokens=64
+            )
+
+    assert "sk-SECRET" not in repr(_Elsewhere.seen)
+    assert _Elsewhere.seen == []  # nothing at all goes to a host the user did not name
