@@ -174,7 +174,15 @@ class Flow:
             return None  # never answered, or the last run failed: (re)generate
         pull = self.repo.find_pull(branch_for(target.number))
         if pull is None:
-            return None
+            # Merged: the agent is on the default branch; a re-run or a comment must not
+            # generate again. Closed unmerged: a maintainer may ask again.
+            merged = self.repo.find_merged_pull(branch_for(target.number))
+            if merged is None:
+                return None
+            return (
+                f"pull request #{merged.number} was merged and answers #{target.number}; "
+                "open a new issue to ask for another agent"
+            )
         if trigger.kind == "generate":  # e.g. `opened` then `labeled`, a re-label, a re-run
             return (
                 f"pull request #{pull.number} already answers #{target.number}; comment "

@@ -17,7 +17,9 @@ from click.testing import CliRunner, Result
 from lam_bot.cli import cli
 from lam_bot.errors import BackendError
 from lam_bot.github.logsafe import log_line, untrusted
+from tests.github.conftest import BRANCH, PATH, payload
 from tests.github.test_cli import env  # noqa: F401 - the fixture
+from tests.github.test_sequences import Counter, run
 from tests.support.fake_github import FakeGitHub
 from tests.support.fake_openai import FakeOpenAI, Reply, plan_reply
 from tests.support.http import running
@@ -133,3 +135,36 @@ def test_the_api_key_never_follows_a_redirect(openai_server: FakeOpenAI, status:
 
     assert "sk-SECRET" not in repr(_Elsewhere.seen)
     assert _Elsewhere.seen == []  # nothing at all goes to a host the user did not name
+
+
+def _merge(fake: FakeGitHub, number: int, *, delete_branch: bool) -> None:
+    """What GitHub does when a maintainer merges the bot's pull request."""
+    pull = fake.pulls[number]
+    pull.update(state="closed", merged_at="2026-11-30T12:00:00Z")
+    fake.add_file(PATH, fake.file(PATH, BRANCH) or "", branch=fake.default_branch)
+    if delete_branch:  # "Automatically delete head branches"
+        del fake.refs[BRANCH]
+
+
+@pytest.mark.parametrize("delete_branch", [False, True], ids=["branch kept", "branch deleted"])
+@pytest.mark.parametrize(
+    "again",
+    [
+        lambda f: payload(f),  # a re-run of the labelled run, or a re-label
+        lambda f: payload(f, action="created", comment="/lam-bot regenerate shorter"),
+        lambda f: payload(f, 2, action="created", comment="/lam-bot regenerate shorter"),
+    ],
+    ids=["re-run or re-label", "regenerate comment on the issue", "regenerate on the merged PR"],
+)
+def test_an_issue_whose_pull_request_was_merged_is_answered(
+    github: FakeGitHub, again: Any, delete_branch: bool
+) -> None:
+    generate = Counter()
+    assert run(github, payload(github), generate) == "published"
+    _merge(github, 2, delete_branch=delete_branch)
+    status = github.issue_comments(1)[0]["body"]
+
+    assert run(github, again(github), generate) == "ignored"
+
+    assert generate.calls == 1 and list(github.pulls) == [2]
+    assert github.issue_comments(1)[0]["body"] == status  # still ✅, not ⏳ or ❌
