@@ -9,6 +9,7 @@ src/Runner.Common/ActionCommand.cs: `TryParseV2` checks the start of the trimmed
 from __future__ import annotations
 
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -197,3 +198,20 @@ def test_regenerate_feedback_is_cleaned_and_capped_like_the_request(github: Fake
     assert given.startswith("shorter") and "ignore the request" not in given
     assert "\u202e" not in given and len(given) <= 4000  # prompt.MAX_REQUEST_CHARS
     assert "✅" in github.issue_comments(1)[0]["body"]
+
+
+def test_a_deeply_nested_event_file_is_a_one_line_error(
+    env: dict[str, str],  # noqa: F811 - the fixture
+    tmp_path: Path,
+) -> None:
+    # A confused user's --event pointing at the wrong JSON: Python's parser gives up on
+    # deep nesting with RecursionError, which is no JSONDecodeError.
+    event = tmp_path / "deep.json"
+    event.write_text("[" * 100_000 + "]" * 100_000)
+    env["GITHUB_EVENT_PATH"] = str(event)
+
+    result = invoke(env)
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1].startswith("Error: ")
+    assert "unexpected" not in result.stderr and "not JSON" in result.stderr
