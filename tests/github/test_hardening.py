@@ -215,3 +215,16 @@ def test_a_deeply_nested_event_file_is_a_one_line_error(
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1].startswith("Error: ")
     assert "unexpected" not in result.stderr and "not JSON" in result.stderr
+
+
+@pytest.mark.parametrize("url", ["notaurl", "ftp://example.com/api", "http://[::1", "https://"])
+def test_a_malformed_api_url_is_a_one_line_config_error(
+    env: dict[str, str],  # noqa: F811 - the fixture
+    url: str,
+) -> None:
+    env["GITHUB_API_URL"] = url  # e.g. a GitHub Enterprise address typed by hand
+
+    result = invoke(env)
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1].startswith("Error: GitHub API URL")
