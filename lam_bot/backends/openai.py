@@ -20,6 +20,7 @@ import http.client
 import json
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -72,6 +73,8 @@ class OpenAIBackend:
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise ConfigError(f"base URL must start with http:// or https://: {base_url!r}")
+        if not _has_host(base_url):
+            raise ConfigError(f"base URL has no usable host: {base_url!r}")
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.model = model
         self.api_key = api_key
@@ -204,6 +207,13 @@ class OpenAIBackend:
             )
         detail = _error_detail(exc)
         return f"{self.url}: HTTP {exc.code}{': ' + detail if detail else ''}"
+
+
+def _has_host(url: str) -> bool:
+    try:
+        return bool(urllib.parse.urlsplit(url).hostname)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
 
 
 def _retry_after_seconds(value: str | None) -> float | None:

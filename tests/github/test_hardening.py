@@ -228,3 +228,12 @@ def test_a_malformed_api_url_is_a_one_line_config_error(
 
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1].startswith("Error: GitHub API URL")
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://", "http://:80/v1"])
+def test_a_malformed_base_url_is_a_one_line_config_error(url: str) -> None:
+    from lam_bot.backends.openai import OpenAIBackend
+    from lam_bot.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="base URL"):
+        OpenAIBackend(url, "fake-lam")
