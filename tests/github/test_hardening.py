@@ -27,6 +27,7 @@ from tests.support.http import running
 from tests.support.plans import example_plan
 
 LEGACY = "##[add-mask]Monitors"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def command_lines(text: str) -> list[str]:
@@ -237,3 +238,24 @@ def test_a_malformed_base_url_is_a_one_line_config_error(url: str) -> None:
 
     with pytest.raises(ConfigError, match="base URL"):
         OpenAIBackend(url, "fake-lam")
+
+
+def test_the_workflow_lets_private_org_members_through_to_the_role_check() -> None:
+    # `author_association` says CONTRIBUTOR, not MEMBER, for an organisation member whose
+    # membership is private, even with write access through a team (actions/github-script
+    # #643, #365): filtering it out drops a maintainer's `/lam-bot regenerate` silently.
+    # lam-bot itself checks the commenter's repository role. NONE would let anyone start
+    # the self-hosted runner.
+    import json
+    import re
+
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / "workflows/agent-request.yml").read_text(encoding="utf-8"))
+    condition = workflow["jobs"]["agent"]["if"]
+    listed = re.search(
+        r"fromJSON\('(\[.*?\])'\), github\.event\.comment\.author_association", condition
+    )
+    assert listed is not None
+    associations = json.loads(listed[1])
+    assert "CONTRIBUTOR" in associations and "NONE" not in associations
