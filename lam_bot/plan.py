@@ -36,12 +36,25 @@ import json
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 
 from lam_bot.errors import GenerationError
 
 AGENT_NAME_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 IDENTIFIER_PATTERN = r"^[a-z_][a-z0-9_]*$"
+# Base names Windows reserves whatever the extension, so `con.md` cannot be checked out there
+# (learn.microsoft.com, "Naming Files, Paths, and Namespaces"); the only ones AGENT_NAME_PATTERN
+# admits.
+WINDOWS_RESERVED_NAMES = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)]
+)
 
 # Budget for the model's output; about twice the worst case measured below.
 MAX_PLAN_TOKENS = 4096
@@ -94,8 +107,17 @@ class Skill(_Strict):
     output: _text(100)  # type: ignore[valid-type]
 
 
+def check_not_reserved(name: str) -> str:
+    """`name`, unless Windows reserves it as a file name (ValueError)."""
+    if name in WINDOWS_RESERVED_NAMES:
+        raise ValueError(f"{name!r} is a reserved file name on Windows")
+    return name
+
+
 AgentName = Annotated[
-    str, StringConstraints(pattern=AGENT_NAME_PATTERN, min_length=3, max_length=64)
+    str,
+    StringConstraints(pattern=AGENT_NAME_PATTERN, min_length=3, max_length=64),
+    AfterValidator(check_not_reserved),
 ]
 
 

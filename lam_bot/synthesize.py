@@ -37,7 +37,15 @@ import yaml
 
 from lam_bot.catalog import BUILTIN_TOOLS, NOT_FOR_SUBAGENTS
 from lam_bot.errors import InputError
-from lam_bot.plan import AGENT_NAME_PATTERN, Parameter, Plan, Skill, Step, ToolSpec
+from lam_bot.plan import (
+    AGENT_NAME_PATTERN,
+    WINDOWS_RESERVED_NAMES,
+    Parameter,
+    Plan,
+    Skill,
+    Step,
+    ToolSpec,
+)
 from lam_bot.validator.content import MIN_REPEAT_LINE, PHRASE_MAX_WORDS, PHRASE_MIN_REPEATS
 
 
@@ -231,6 +239,8 @@ def agent_filename(name: str) -> str:
     """The agent file's name: `<name>.md`; InputError for anything but a valid agent name."""
     if not _NAME_PATTERN.fullmatch(name) or len(name) > 64:
         raise InputError(f"not a valid agent name: {name!r} (lowercase letters, digits, hyphens)")
+    if name in WINDOWS_RESERVED_NAMES:
+        raise InputError(f"not a valid agent name: {name!r} is a reserved file name on Windows")
     return f"{name}.md"
 
 

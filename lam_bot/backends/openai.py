@@ -20,6 +20,7 @@ import http.client
 import json
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -32,6 +33,17 @@ if TYPE_CHECKING:
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 30.0
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Refuses redirects: urllib would send the Authorization header (the API key) on to
+    whatever host the `Location` names, and turn the POST into a body-less GET."""
+
+    def redirect_request(self, *args: Any) -> None:
+        return None  # urllib then raises the 3xx as an HTTPError
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 class _Reply(NamedTuple):
@@ -61,6 +73,8 @@ class OpenAIBackend:
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise ConfigError(f"base URL must start with http:// or https://: {base_url!r}")
+        if not _has_host(base_url):
+            raise ConfigError(f"base URL has no usable host: {base_url!r}")
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.model = model
         self.api_key = api_key
@@ -139,7 +153,7 @@ class OpenAIBackend:
     def _send(self, data: bytes, start: float) -> _Reply:
         request = urllib.request.Request(self.url, data=data, headers=self._headers())
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with _OPENER.open(request, timeout=self.timeout) as response:
                 if response.headers.get_content_type() == "text/event-stream":
                     return self._events(response, start)
                 return self._plain(response.read())
@@ -185,8 +199,21 @@ class OpenAIBackend:
         return min(max(wanted, 0.0), MAX_RETRY_AFTER)
 
     def _http_message(self, exc: urllib.error.HTTPError) -> str:
+        if 300 <= exc.code < 400:
+            where = exc.headers.get("Location") or "elsewhere"
+            return (
+                f"{self.url}: HTTP {exc.code}, a redirect to {where}; the API key is sent only "
+                "to base-url, so set base-url to the server's final address"
+            )
         detail = _error_detail(exc)
         return f"{self.url}: HTTP {exc.code}{': ' + detail if detail else ''}"
+
+
+def _has_host(url: str) -> bool:
+    try:
+        return bool(urllib.parse.urlsplit(url).hostname)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
 
 
 def _retry_after_seconds(value: str | None) -> float | None:

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from github import Auth, Github, GithubException, GithubRetry
 
-from lam_bot.errors import GitHubError
+from lam_bot.errors import ConfigError, GitHubError
 
 T = TypeVar("T")
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -97,6 +97,7 @@ def connect(settings: ClientSettings, count: RequestCount | None = None) -> Gith
     Requests sent with a token are added to `count` when one is given.
     """
     auth = CountingToken(settings.token, count or RequestCount()) if settings.token else None
+    check_api_url(settings.api_url)
     return Github(
         auth=auth,
         base_url=settings.api_url.rstrip("/"),
@@ -108,6 +109,21 @@ def connect(settings: ClientSettings, count: RequestCount | None = None) -> Gith
         per_page=100,
         lazy=True,
     )
+
+
+def check_api_url(url: str) -> str:
+    """`url` if it is an http(s) URL with a host; ConfigError otherwise (PyGithub would fail
+    with an AttributeError or AssertionError of its own)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        usable = False
+    if not usable:
+        raise ConfigError(f"GitHub API URL must be an http(s) URL with a host: {url!r}")
+    return url
 
 
 # GitHub answers whose fix is a repository setting, not a retry.

@@ -67,6 +67,8 @@ def load_event(name: str | None, path: Path | None) -> Event:
         raise InputError(f"{path}: cannot read the event payload ({exc.strerror})") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path}: the event payload is not JSON ({exc})") from None
+    except RecursionError:  # nesting deeper than Python's parser goes: no GitHub payload
+        raise InputError(f"{path}: the event payload is not JSON (nested too deeply)") from None
     return parse_event(name, payload, str(path))
 
 

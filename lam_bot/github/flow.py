@@ -174,7 +174,15 @@ class Flow:
             return None  # never answered, or the last run failed: (re)generate
         pull = self.repo.find_pull(branch_for(target.number))
         if pull is None:
-            return None
+            # Merged: the agent is on the default branch; a re-run or a comment must not
+            # generate again. Closed unmerged: a maintainer may ask again.
+            merged = self.repo.find_merged_pull(branch_for(target.number))
+            if merged is None:
+                return None
+            return (
+                f"pull request #{merged.number} was merged and answers #{target.number}; "
+                "open a new issue to ask for another agent"
+            )
         if trigger.kind == "generate":  # e.g. `opened` then `labeled`, a re-label, a re-run
             return (
                 f"pull request #{pull.number} already answers #{target.number}; comment "
@@ -190,6 +198,8 @@ class Flow:
         from lam_bot.prompt import clean_request
 
         run_url = self.settings.run_url
+        # Feedback is untrusted text like the request: the same cleaning and cap.
+        trigger = trigger._replace(feedback=_clean_feedback(trigger.feedback))
         status.post(comment.generating(run_url, trigger.feedback))
         try:
             request = clean_request(f"{target.title}\n\n{target.body}")
@@ -332,6 +342,17 @@ class Flow:
                 _twice(lambda: self.repo.request_review(pull.number, reviewer))
             except GitHubError as exc:  # e.g. the labeller opened the PR themselves
                 self.progress(f"no review request: {exc}")
+
+
+def _clean_feedback(feedback: str | None) -> str | None:
+    """`feedback` as `clean_request` cleans a request (no hidden or invisible text, capped),
+    or None when nothing visible is left."""
+    from lam_bot.prompt import clean_request
+
+    try:
+        return clean_request(feedback) if feedback else None
+    except InputError:  # only hidden or invisible text
+        return None
 
 
 def _twice(write: Callable[[], None]) -> None:

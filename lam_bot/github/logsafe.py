@@ -1,7 +1,9 @@
 """Text from issues and from the model, made safe for Actions logs and GitHub markdown.
 
 The runner treats any log line starting with `::` as a workflow command (set an output,
-add a mask, stop commands…). Untrusted text is wrapped in `::stop-commands::<token>` …
+add a mask, stop commands…), and still reads the older `##[name]value` form anywhere in a
+line (actions/runner, src/Runner.Common/ActionCommand.cs: `TryParse` finds "##[" with
+`IndexOf`). Untrusted text is wrapped in `::stop-commands::<token>` …
 `::<token>::` with a fresh random token it cannot guess or contain, or flattened onto the
 one line that a fixed prefix starts (`log_line`), with no control characters left to move
 the terminal's cursor. In comments and pull request bodies, untrusted text cannot open
@@ -22,13 +24,15 @@ CLOSING_KEYWORD = re.compile(
     r"(?=:?\s+(?:[\w.-]+/[\w.-]+)?#\d|:?\s+https?://)",
     re.IGNORECASE,
 )
+# The older command form: a zero-width space after `##` keeps the runner from finding it.
+LEGACY_COMMAND = "##["
 IMAGE = re.compile(r"!(?=\[)")  # ![alt](url) and ![alt][ref]: GitHub fetches the image
 
 
 def untrusted(text: str) -> str:
     """`text`, unable to issue workflow commands or move the cursor when printed to a log."""
     text = visible(text)
-    if "::" not in text:
+    if "::" not in text and LEGACY_COMMAND not in text:
         return text
     token = secrets.token_hex(16)
     while token in text:  # pragma: no cover - 128 random bits
@@ -55,9 +59,10 @@ def log_line(text: str, limit: int = 2000) -> str:
     """`text` for the end of a log line that lam-bot's own prefix starts (`Error: …`).
 
     One line, so no part of it starts a line the runner would read as a workflow command,
-    and no escape sequences for the terminal.
+    and no escape sequences for the terminal. The older `##[name]` form, which the runner
+    finds anywhere in a line, is broken up by a zero-width space.
     """
-    return one_line(text, limit)
+    return one_line(text, limit).replace(LEGACY_COMMAND, "##\u200b[")
 
 
 def inert(text: str) -> str:

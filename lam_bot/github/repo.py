@@ -240,6 +240,16 @@ class Repo:
 
         return call(f"looking for the pull request from {branch}", find)
 
+    def find_merged_pull(self, branch: str) -> PullInfo | None:
+        """The bot's merged pull request from `branch`, if any (the branch may be deleted)."""
+
+        def find() -> PullInfo | None:
+            pulls = self._repo.get_pulls(state="closed", head=f"{self.owner}:{branch}")
+            merged = (_pull_info(pull) for pull in pulls if pull.merged_at is not None)
+            return next((pull for pull in merged if self.is_bot_pull(pull)), None)
+
+        return call(f"looking for a merged pull request from {branch}", find)
+
     def create_pull(self, branch: str, base: str, title: str, body: str, draft: bool) -> PullInfo:
         pull = call(
             "opening the pull request",
@@ -307,6 +317,9 @@ class DryRunRepo(Repo):
 
     def find_pull(self, branch: str) -> PullInfo | None:
         return super().find_pull(branch) if self.online else None
+
+    def find_merged_pull(self, branch: str) -> PullInfo | None:
+        return super().find_merged_pull(branch) if self.online else None
 
     def create_comment(self, number: int, body: str) -> CommentInfo:
         self.planned.append(f"post the status comment on #{number}: {_headline(body)}")

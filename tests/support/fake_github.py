@@ -72,6 +72,15 @@ def _invalid(message: str) -> ApiError:
     return ApiError(422, "Validation Failed", [message])
 
 
+MAX_BODY_CHARS = 65536  # GitHub's limit for issue, pull request and comment bodies
+
+
+def _body(text: Any) -> Any:
+    if isinstance(text, str) and len(text) > MAX_BODY_CHARS:
+        raise _invalid(f"body is too long (maximum is {MAX_BODY_CHARS} characters)")
+    return text
+
+
 @dataclass
 class Fault:
     method: str
@@ -333,12 +342,12 @@ class FakeGitHub:
 
     def create_comment(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
         number = _need(self.issues, int(m["number"]))
-        comment_id = self.add_comment(number, req.body["body"], self.login_of(req))
+        comment_id = self.add_comment(number, _body(req.body["body"]), self.login_of(req))
         return 201, self._comment_json(comment_id)
 
     def edit_comment(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
         comment_id = _need(self.comments, int(m["id"]))
-        self.comments[comment_id]["body"] = req.body["body"]
+        self.comments[comment_id]["body"] = _body(req.body["body"])
         return 200, self._comment_json(comment_id)
 
     def add_labels(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
@@ -435,6 +444,7 @@ class FakeGitHub:
             message = "GitHub Actions is not permitted to create or approve pull requests."
             raise ApiError(403, message)
         body = req.body
+        _body(body.get("body"))
         head, base = body.get("head", ""), body.get("base", "")
         head_branch = head.split(":", 1)[-1]
         if head_branch not in self.refs or base not in self.refs:
@@ -492,6 +502,7 @@ class FakeGitHub:
 
     def edit_pull(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
         number = _need(self.pulls, int(m["number"]))
+        _body(req.body.get("body"))
         for key in ("title", "body", "state"):
             if key in req.body:
                 self.pulls[number][key] = req.body[key]
