@@ -26,10 +26,13 @@ def _escape(match: re.Match[str]) -> str:
 
 def printable(text: str) -> str:
     """`text` with every control, line break, bidi control and undecodable byte escaped
-    (`\\x1b`, `\\x0a`, `\\u202e`, `\\xff`); one line, safe for a terminal and a log."""
-    if text.isascii() and text.isprintable():
-        return text
-    return _UNSAFE.sub(_escape, text)
+    (`\\x1b`, `\\x0a`, `\\u202e`, `\\xff`); one line, safe for a terminal and a log, with no
+    `##[` workflow command in it."""
+    if not (text.isascii() and text.isprintable()):
+        text = _UNSAFE.sub(_escape, text)
+    # The Actions runner also reads the older `##[name]value` command anywhere in a line
+    # (actions/runner ActionCommand.TryParse): a zero-width space breaks it up.
+    return text.replace("##[", "##\u200b[") if "##[" in text else text
 
 
 def unicode_safe(text: str) -> str:

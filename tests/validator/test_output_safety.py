@@ -47,6 +47,18 @@ def test_no_escape_sequence_reaches_the_terminal(tmp_path: Path, output: str) ->
         assert shown in stdout
 
 
+@pytest.mark.parametrize("output", ["text", "github"])
+def test_no_legacy_workflow_command_reaches_the_log(tmp_path: Path, output: str) -> None:
+    # The runner finds `##[name]value` anywhere in a line (actions/runner
+    # ActionCommand.TryParse), so a tool name quoted back in a message must not carry one.
+    path = tmp_path / "agents" / "a.md"
+    path.parent.mkdir()
+    path.write_text(HOSTILE_AGENT.replace("\\e]0;owned\\aBad\\e[31m", "##[add-mask]Read"))
+    code, stdout, _ = _validate("--format", output, str(path))
+    assert code == 1 and "add-mask" in stdout
+    assert "##[" not in stdout
+
+
 def test_github_commands_keep_names_on_one_line(tmp_path: Path) -> None:
     path = tmp_path / "agents" / HOSTILE_NAME
     path.parent.mkdir()
