@@ -19,6 +19,7 @@ from lam_bot.validator.content import find_degenerate
 from lam_bot.validator.frontmatter import Document
 from lam_bot.validator.model import Finding, error, warning
 from lam_bot.validator.rules.common import check_model, check_unknown_keys
+from lam_bot.validator.rules.vacuous import check_vacuous
 from lam_bot.validator.tools import check_tool_field
 
 MIN_BODY = 50
@@ -48,6 +49,7 @@ def check_agent(doc: Document, path: str, catalog: Catalog) -> list[Finding]:
         *_values(doc),
         *_allowed_tools(doc),
         *check_unknown_keys(doc, AGENT_KEYS | {"allowed-tools"}, "agent"),
+        *check_vacuous(doc),
         *findings,
     ]
 

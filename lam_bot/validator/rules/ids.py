@@ -45,4 +45,20 @@ RULE_HELP: dict[str, str] = {
     "skill-name-invalid": "A skill name outside 1-64 of [a-z0-9-] with single inner hyphens.",
     "skill-name-mismatch": "A skill name that differs from its folder.",
     "score-low": "An agent scored below --min-score.",
+    # Vacuous content (issue 11): well-formed files that say nothing. Exact tests in
+    # lam_bot/validator/rules/vacuous.py; SmolLM2-135M wrote all of these and scored 100.
+    "description-vacuous": "A description that only repeats the name or has no verb.",
+    "description-trigger-empty": 'A "Use when" clause or `When:` line with no words.',
+    "body-fragment": "A list item that is a bare number, punctuation, or trails off into it.",
+    "list-self-numbered": "A numbered list item that numbers itself again (`1. 1. …`).",
+    "parameter-duplicate": "The same parameter or input name twice in one section.",
+    # Risk review (issue 9): content a reviewer must see before installing a file, in
+    # every kind. Exact tests and sources in lam_bot/validator/rules/risk.py.
+    "risk-pipe-to-shell": "Downloaded code piped into a shell (`curl … | sh`, `irm … | iex`).",
+    "risk-credential-send": "Credential material (SSH keys, cloud credentials, `.env`, "
+    "tokens in the environment) near a network send.",
+    "risk-override-instructions": "An instruction to ignore or override earlier instructions.",
+    "risk-hidden-content": "An HTML comment or hidden markup in the body.",
+    "risk-invisible-character": "Zero-width, bidirectional or other invisible characters.",
+    "risk-bypass-bash": "`permissionMode: bypassPermissions` together with Bash.",
 }
