@@ -157,6 +157,11 @@ _INVISIBLE = re.compile(
 _ZWJ = "\u200d"
 
 
+def invisible_characters() -> re.Pattern[str]:
+    """The characters risk-invisible-character reports, as one character class."""
+    return _INVISIBLE
+
+
 class _Line(NamedTuple):
     number: int  # 1-based
     start: int

@@ -13,11 +13,12 @@ catch that, for generated, hand-written and third-party agents alike. The exact 
 - description-trigger-empty: a "Use when", "Use whenever" or "Use if" clause in the
   description, or a body line starting "When:", with no letter between it and the end
   of its sentence (`.`, `!`, `?` or `;` followed by a blank or the end, or a line end).
-- body-fragment: a list item in the body's prose (`-`, `*`, `+` or `N.`/`N)` then a
-  blank; fenced code ignored) whose text, with markdown's `*`, `_` and backticks taken
-  out, has no letter at all (a bare number or punctuation), or ends in a word made
-  only of digits and `,`/`;` with at most a final `.` ("If it fails: 1,."), or ends in
-  a word made only of `,`, `;`, `:` and `.` that holds a `,` or `;` ("is a ,.").
+- body-fragment: a list item in the body's prose (`-`, `*`, `+` or `N.`/`N)`, then a
+  blank or the line's end; fenced code and thematic breaks such as `- - -` ignored)
+  whose text, with markdown's `*`, `_` and backticks taken out, has no letter at all
+  (a bare number or punctuation), or ends in a word made only of digits and `,`/`;`
+  with at most a final `.` ("If it fails: 1,."), or ends in a word made only of `,`,
+  `;`, `:` and `.` that holds a `,` or `;` ("is a ,.").
 - list-self-numbered: an item of a numbered list whose text starts with a number of
   its own (`1. 1. Use …`, `2) 3. …`): a digit run, `.` or `)`, then a blank or the end.
 - parameter-duplicate: within one section (between `#` headings), two list items that
@@ -75,7 +76,7 @@ _TRIGGER = re.compile(r"\buse[ \t]{1,4}(?:when(?:ever)?|if)\b", re.IGNORECASE)
 _WHEN_LINE = re.compile(r"[ \t]{0,3}when:", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?;](?:[ \t]|$)|\n")
 _LETTER = re.compile(r"[^\W\d_]")
-_ITEM = re.compile(r"[ \t]{0,12}(?:[-*+]|(?P<number>\d{1,3})[.)])[ \t]+(?P<text>[^\n]*)")
+_ITEM = re.compile(r"[ \t]{0,12}(?:[-*+]|(?P<number>\d{1,3})[.)])(?:[ \t]+(?P<text>[^\n]*)|$)")
 _OWN_NUMBER = re.compile(r"\d{1,3}[.)](?:[ \t]|$)")
 _NUMBER_FRAGMENT = re.compile(r"\d{0,12}[,;][,;]{0,12}\.?")
 _PUNCT_FRAGMENT = re.compile(r"[,;:.]{0,12}[,;][,;:.]{0,12}")
@@ -84,6 +85,7 @@ _PARAMETER = re.compile(
     r"(?:[ \t]\(|:)",
     re.IGNORECASE,
 )
+_RULE_CHARS = frozenset("-*_ \t")
 _HEADING = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]|$)")
 
 
@@ -174,7 +176,9 @@ def _plain(text: str) -> str:
 
 def _fragments(lines: list[str], first: int) -> Iterator[Finding]:
     for number, item in _items(lines):
-        text = _plain(item["text"])
+        if _RULE_CHARS.issuperset(lines[number]):
+            continue  # a thematic break (`- - -`, `* * *`), not a list item
+        text = _plain(item["text"] or "")
         last = text.rsplit(None, 1)[-1] if text else ""
         if not _LETTER.search(text):
             reason = "has no words (a bare number or punctuation)"
@@ -187,7 +191,7 @@ def _fragments(lines: list[str], first: int) -> Iterator[Finding]:
 
 def _self_numbered(lines: list[str], first: int) -> Iterator[Finding]:
     for number, item in _items(lines):
-        if item["number"] is not None and _OWN_NUMBER.match(item["text"]):
+        if item["number"] is not None and _OWN_NUMBER.match(item["text"] or ""):
             message = "a numbered list item that numbers itself again"
             yield warning(first + number, item.start("text") + 1, "list-self-numbered", message)
 
@@ -201,7 +205,7 @@ def _duplicate_parameters(lines: list[str], first: int) -> Iterator[Finding]:
             seen = {}
             continue
         item = _ITEM.fullmatch(line) if line.lstrip()[:1] in ("-", "*", "+") else None
-        parameter = _PARAMETER.match(item["text"]) if item else None
+        parameter = _PARAMETER.match(item["text"] or "") if item else None
         if parameter is None:
             continue
         name = parameter["name"]
