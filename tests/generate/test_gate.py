@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+
 import pytest
+from click.testing import Result
 
 from lam_bot.errors import GenerationError
 from lam_bot.generate import GenerateSettings, generate_agent
@@ -39,3 +43,17 @@ def test_a_risky_agent_is_kept_with_its_findings(openai_server: FakeOpenAI) -> N
     assert {"risk-pipe-to-shell", "risk-credential-send", "risk-override-instructions"} <= found
     assert "risk-hidden-content" in found
     assert all(rule.startswith("risk-") for rule in found)
+
+
+def test_the_cli_reports_risk_findings_on_stderr(
+    openai_server: FakeOpenAI, run_lam_bot: Callable[..., Result]
+) -> None:
+    openai_server.queue(plan_reply(hostile_plan()))
+    result = run_lam_bot("generate", "-q", "x")
+    assert result.exit_code == 0
+    path = ".claude/agents/docker-memory-monitor.md"
+    assert f"{path}:" in result.stderr and "warning risk-pipe-to-shell" in result.stderr
+    assert path in result.stdout and "score 100/100" in result.stdout
+    json_result = run_lam_bot("generate", "-q", "--plan-only", "--format", "json", "x")
+    risks = json.loads(json_result.stdout)["risks"]
+    assert {"risk-pipe-to-shell", "risk-override-instructions"} <= {r["rule"] for r in risks}
