@@ -34,7 +34,9 @@ permissions. The exact tests (text compared case-insensitively unless said):
   "directives", "guidelines", "guidance", "constraints", "message(s)" or "context"
   (OWASP LLM01, prompt injection: https://genai.owasp.org/llmrisk/llm01-prompt-injection/).
 - risk-hidden-content: text a reviewer reading the rendered markdown (GitHub, an editor
-  preview) does not see but the model reads: an HTML comment `<!--` in the body's prose
+  preview) does not see, whatever the model is given (whether Claude Code 2.1.332 passes
+  an agent body's HTML comments to the model was not established here; its CLAUDE.md
+  loader handles them specially): an HTML comment `<!--` in the body's prose
   (not in a fenced code block or an inline code span, where it is shown as code), a
   markdown link-reference comment line (`[//]: # (…)`, `[x]: <> (…)`), or an HTML
   element with the `hidden` attribute or `display: none`.
@@ -281,7 +283,7 @@ def _hidden_content(doc: Document) -> Iterator[Finding]:
         at = _outside_code(_HIDDEN_MARKUP, prose, line.start, line.end)
         if at is not None:
             what = "an HTML comment" if prose.startswith("<!--", at) else "hidden markup"
-            message = f"{what} in the body: the model reads it, the rendered page hides it"
+            message = f"{what} in the body: the rendered page hides it from a reviewer"
             line = line._replace(number=doc.body_line + line.number - 1)
             yield _at("risk-hidden-content", line, at, message)
 
