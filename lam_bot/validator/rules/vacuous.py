@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 
 from lam_bot.validator.content import blank_fences
 from lam_bot.validator.frontmatter import Document
@@ -103,12 +104,7 @@ def check_vacuous(doc: Document) -> list[Finding]:
 
 
 def _capped(findings: Iterator[Finding]) -> list[Finding]:
-    kept = []
-    for finding in findings:
-        kept.append(finding)
-        if len(kept) >= MAX_PER_RULE:
-            break
-    return kept
+    return list(islice(findings, MAX_PER_RULE))
 
 
 def _description(doc: Document) -> list[Finding]:
