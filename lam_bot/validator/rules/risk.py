@@ -186,7 +186,7 @@ def check_risk(doc: Document) -> list[Finding]:
 
 def _lower(text: str) -> str:
     """`text` lowercased with every offset kept (U+0130 is the one character that grows)."""
-    return text.replace("\u0130", "I").lower()
+    return text.lower() if text.isascii() else text.replace("\u0130", "I").lower()
 
 
 def _lines_with(lower: str, needles: tuple[str, ...]) -> list[_Line]:
@@ -226,10 +226,12 @@ def _pipe_to_shell(lower: str) -> Iterator[Finding]:
 
 
 def _may_pipe(lower: str) -> bool:
-    """A whole-text sieve: no line can pipe a download into a shell without one of these."""
+    """A whole-text sieve: no line can pipe a download into a shell without these."""
     if "iex" in lower or "invoke-expression" in lower:
         return True
-    return bool(_RUNNER.search(lower) or _SUBSTITUTED.search(lower))
+    if "curl" not in lower and "wget" not in lower:
+        return False
+    return _RUNNER.search(lower) is not None or any(s in lower for s in ("$(", "<(", "`"))
 
 
 def _piped_at(lower: str, line: _Line) -> int | None:
@@ -246,11 +248,14 @@ def _piped_at(lower: str, line: _Line) -> int | None:
 
 
 def _credential_send(text: str, lower: str) -> Iterator[Finding]:
-    if not any(needle in lower for needle in _SEND_NEEDLES):
-        return
+    sends: bool | None = None  # looked for once, and only when credentials are named
     for line in _lines_with(lower, _CREDENTIAL_NEEDLES):
         match = _CREDENTIAL.search(lower, line.start, line.end)
-        if match and _send_near(text, line):
+        if match is None:
+            continue
+        if sends is None:
+            sends = any(needle in lower for needle in _SEND_NEEDLES)
+        if sends and _send_near(text, line):
             what = text[match.start() : match.end()]
             message = f"credential material ({what!r}) near a network send: it could leave"
             yield _at("risk-credential-send", line, match.start(), message + " the machine")
@@ -300,7 +305,7 @@ def _outside_code(pattern: re.Pattern[str], text: str, start: int, end: int) -> 
 
 
 def _invisible(text: str) -> Iterator[Finding]:
-    match = _INVISIBLE.search(text)
+    match = None if text.isascii() else _INVISIBLE.search(text)  # isascii() costs nothing
     while match:
         at, char = match.start(), match.group()
         if (char == "\ufeff" and at == 0) or (char == _ZWJ and _joins_emoji(text, at)):

@@ -11,8 +11,9 @@ catch that, for generated, hand-written and third-party agents alike. The exact 
   or (b) has no verb: no word in COMMON_VERBS and none ending in a verb ending (-s but
   not -ss/-us/-is, -ed, -ing, -ize/-ise, -ify, -ate).
 - description-trigger-empty: a "Use when", "Use whenever" or "Use if" clause in the
-  description, or a body line starting "When:", with no letter between it and the end
-  of its sentence (`.`, `!`, `?` or `;` followed by a blank or the end, or a line end).
+  description (any case), or a body line starting "When:", "when:" or "WHEN:", with no
+  letter between it and the end of its sentence (`.`, `!`, `?` or `;` followed by a
+  blank or the end, or a line end).
 - body-fragment: a list item in the body's prose (`-`, `*`, `+` or `N.`/`N)`, then a
   blank or the line's end; fenced code and thematic breaks such as `- - -` ignored)
   whose text, with markdown's `*`, `_` and backticks taken out, has no letter at all
@@ -74,7 +75,7 @@ COMMON_VERBS = _words(
 _VERB_ENDING = re.compile(r"[a-z]{2,}(?:[^su]s|ed|ing|ize|ise|ify|ate)")
 _WORD = re.compile(r"[a-z0-9]+")
 _TRIGGER = re.compile(r"\buse[ \t]{1,4}(?:when(?:ever)?|if)\b", re.IGNORECASE)
-_WHEN_LINE = re.compile(r"[ \t]{0,3}when:", re.IGNORECASE)
+_WHEN_LINE = re.compile(r"[ \t]{0,3}(?:[Ww]hen|WHEN):")
 _SENTENCE_END = re.compile(r"[.!?;](?:[ \t]|$)|\n")
 _LETTER = re.compile(r"[^\W\d_]")
 _ITEM = re.compile(r"[ \t]{0,12}(?:[-*+]|(?P<number>\d{1,3})[.)])(?:[ \t]+(?P<text>[^\n]*)|$)")
@@ -148,7 +149,7 @@ def _trigger_clauses(text: str) -> Iterator[str]:
 
 
 def _empty_when_lines(lines: list[str], first: int) -> Iterator[Finding]:
-    if not any("when:" in line.lower() for line in lines):
+    if not any("when:" in line or "When:" in line or "WHEN:" in line for line in lines):
         return
     for number, line in enumerate(lines):
         match = _WHEN_LINE.match(line)
