@@ -1,5 +1,10 @@
 """The Claude Code catalog: tool names, legacy names and field values, as data.
 
+It matches Claude Code `CLAUDE_CODE_VERSION` (shown by `lam-bot --version` and in SARIF);
+each set names its source: a page of the Claude Code docs (code.claude.com/docs/en/…),
+a changelog version, an issue of anthropics/claude-code, or what the CLI of that version
+itself does (`claude plugin validate`, the load oracle of the tests).
+
 A repository can extend it without a code change, in its pyproject.toml:
 
     [tool.lam-bot]
@@ -14,6 +19,9 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import NamedTuple
 
+CLAUDE_CODE_VERSION = "2.1.332"
+
+# docs: tools-reference (TeamCreate and TeamDelete left in 2.1.178, see LEGACY_TOOLS).
 BUILTIN_TOOLS: frozenset[str] = frozenset(
     {
         "Agent",
@@ -53,8 +61,6 @@ BUILTIN_TOOLS: frozenset[str] = frozenset(
         "TaskOutput",
         "TaskStop",
         "TaskUpdate",
-        "TeamCreate",
-        "TeamDelete",
         "TodoWrite",
         "ToolSearch",
         "WaitForMcpServers",
@@ -65,8 +71,11 @@ BUILTIN_TOOLS: frozenset[str] = frozenset(
     }
 )
 
-# Legacy name -> current name, or None where the tool is simply gone.
+# Legacy name -> current name, or None where the tool is simply gone (docs: tools-reference;
+# changelog 2.1.178 for TeamCreate and TeamDelete).
 LEGACY_TOOLS: dict[str, str | None] = {
+    "TeamCreate": None,
+    "TeamDelete": None,
     "Task": "Agent",
     "MultiEdit": "Edit",
     "LS": "Glob",
@@ -77,6 +86,9 @@ LEGACY_TOOLS: dict[str, str | None] = {
     "KillShell": None,
     "KillBash": None,
 }
+
+# The version that removed a tool, for the message (changelog).
+REMOVED_IN: dict[str, str] = {"TeamCreate": "2.1.178", "TeamDelete": "2.1.178"}
 
 # Tools Claude Code never hands to a subagent (ExitPlanMode is allowed under permissionMode: plan).
 NOT_FOR_SUBAGENTS: frozenset[str] = frozenset(
@@ -92,11 +104,81 @@ NOT_FOR_SUBAGENTS: frozenset[str] = frozenset(
     }
 )
 
-MODEL_ALIASES: frozenset[str] = frozenset({"sonnet", "opus", "haiku", "fable", "inherit"})
+# Tools a background subagent does not get: it cannot ask questions and has no MCP tools
+# (docs: sub-agents, "Run subagents in foreground or background"). MCP names count too.
+BACKGROUND_WITHHELD: frozenset[str] = frozenset({"AskUserQuestion"})
+
+# docs: model-config: the aliases `--model` and `/model` accept (`inherit`: agents and
+# skills keep the session's model); any full model id is accepted too (MODEL_ID_MARKERS).
+MODEL_ALIASES: frozenset[str] = frozenset(
+    {
+        "default",
+        "best",
+        "sonnet",
+        "opus",
+        "haiku",
+        "fable",
+        "sonnet[1m]",
+        "opus[1m]",
+        "opusplan",
+        "inherit",
+    }
+)
 MODEL_ID_PREFIX = "claude-"
+# docs: model-config: full ids of the API (`claude-…`) and of cloud providers (Bedrock
+# `us.anthropic.claude-…` or an inference-profile ARN, Vertex `claude-…@date`).
+MODEL_ID_MARKERS: tuple[str, ...] = ("claude-", "anthropic.claude", "arn:aws:bedrock:")
+# docs: permission-modes; `manual` is an alias of `default` (Claude Code 2.1.332).
 PERMISSION_MODES: frozenset[str] = frozenset(
     {"default", "acceptEdits", "auto", "dontAsk", "bypassPermissions", "plan", "manual"}
 )
+# docs: skills (context: fork); shell: what `claude plugin validate` 2.1.332 accepts.
+SKILL_CONTEXTS: frozenset[str] = frozenset({"fork"})
+SHELLS: frozenset[str] = frozenset({"bash", "powershell"})
+# Boolean spellings Claude Code reads as true/false: YAML booleans and the strings
+# "true"/"false" (docs: skills, `disable-model-invocation: true`).
+BOOLEAN_STRINGS: frozenset[str] = frozenset({"true", "false"})
+# Hook events of Claude Code 2.1.332 (docs: hooks; the CLI's own event list).
+HOOK_EVENTS: frozenset[str] = frozenset(
+    {
+        "PreToolUse",
+        "PostToolUse",
+        "PostToolUseFailure",
+        "PostToolBatch",
+        "Notification",
+        "UserPromptSubmit",
+        "UserPromptExpansion",
+        "SessionStart",
+        "SessionEnd",
+        "Stop",
+        "StopFailure",
+        "SubagentStart",
+        "SubagentStop",
+        "PreCompact",
+        "PostCompact",
+        "PreModelSwitch",
+        "PostModelSwitch",
+        "PermissionRequest",
+        "PermissionDenied",
+        "Setup",
+        "TeammateIdle",
+        "TaskCreated",
+        "TaskCompleted",
+        "Elicitation",
+        "ElicitationResult",
+        "ConfigChange",
+        "WorktreeCreate",
+        "WorktreeRemove",
+        "InstructionsLoaded",
+        "CwdChanged",
+        "FileChanged",
+        "DirectoryAdded",
+        "MessageDisplay",
+        "PreSkillShellCommand",
+    }
+)
+# docs: plugins-reference: plugin agents do not support these fields (they are ignored).
+PLUGIN_AGENT_IGNORED: tuple[str, ...] = ("hooks", "mcpServers", "permissionMode")
 COLORS: frozenset[str] = frozenset(
     {"red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan"}
 )
@@ -104,7 +186,7 @@ EFFORTS: frozenset[str] = frozenset({"low", "medium", "high", "xhigh", "max"})
 MEMORY_SCOPES: frozenset[str] = frozenset({"user", "project", "local"})
 ISOLATIONS: frozenset[str] = frozenset({"worktree"})
 
-# Frontmatter keys Claude Code reads for an agent; anything else is an unknown key.
+# docs: sub-agents (supported frontmatter fields): anything else is an unknown key.
 AGENT_KEYS: frozenset[str] = frozenset(
     {
         "name",
@@ -126,31 +208,41 @@ AGENT_KEYS: frozenset[str] = frozenset(
     }
 )
 
-# Fields Claude Code reads in a skill's SKILL.md (the Agent Skills specification's plus its
-# own) and in a command file; `version` is not read but is common in the wild.
+# Fields Claude Code reads in a SKILL.md (docs: skills, frontmatter reference: the Agent
+# Skills specification's name, description, license, compatibility, metadata,
+# allowed-tools, plus Claude Code's own); `version` is not read but is common in the wild.
 SKILL_KEYS: frozenset[str] = frozenset(
     {
         "name",
         "description",
+        "when_to_use",
         "license",
         "compatibility",
         "metadata",
         "allowed-tools",
+        "disallowed-tools",
         "version",
         "argument-hint",
+        "arguments",
         "disable-model-invocation",
         "user-invocable",
         "model",
+        "effort",
+        "background",
+        "paths",
+        "shell",
         "context",
         "agent",
         "hooks",
     }
 )
-COMMAND_KEYS: frozenset[str] = frozenset(
-    {"description", "allowed-tools", "argument-hint", "model", "disable-model-invocation"}
-)
+# docs: skills: a command file takes the skill frontmatter except `name` and `paths`.
+COMMAND_KEYS: frozenset[str] = SKILL_KEYS - {"name", "paths"}
+# Skill and command fields read as booleans (docs: skills).
+SKILL_BOOLEANS: tuple[str, ...] = ("disable-model-invocation", "user-invocable", "background")
 
-# Documented forms: an agent name, a skill name (also no leading/trailing/doubled hyphen).
+# Documented forms (docs: sub-agents; the Agent Skills specification): an agent name, a
+# skill name (also no leading/trailing/doubled hyphen), a skill description.
 NAME_MAX = 64
 SKILL_DESCRIPTION_MAX = 1024
 

@@ -23,9 +23,13 @@ def debug_enabled(flag: bool = False) -> bool:
 
 def error_line(exc: Exception) -> tuple[str, int]:
     """The message after `Error: ` and the exit code that `exc` ends a command with."""
+    from lam_bot.report.safe import printable  # messages may quote file names
+
     if isinstance(exc, LamBotError):
-        return str(exc), 2 if exc.exit_code == 2 else 1
-    return f"unexpected {type(exc).__name__}: {exc} (rerun with --debug for details)", UNEXPECTED
+        return printable(str(exc)), 2 if exc.exit_code == 2 else 1
+    return printable(
+        f"unexpected {type(exc).__name__}: {exc} (rerun with --debug for details)"
+    ), UNEXPECTED
 
 
 def is_broken_pipe(exc: BaseException) -> bool:

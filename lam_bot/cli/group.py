@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from lam_bot import __version__
+from lam_bot.catalog import CLAUDE_CODE_VERSION
 from lam_bot.cli.failures import debug_enabled, error_line, is_broken_pipe
 
 # name -> "module:attribute"; loading lazily keeps `validate` free of heavy imports.
@@ -76,7 +77,13 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="lam-bot")
+@click.version_option(
+    __version__,
+    "-V",
+    "--version",
+    prog_name="lam-bot",
+    message=f"%(prog)s, version %(version)s (catalog: Claude Code {CLAUDE_CODE_VERSION})",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
 def cli(debug: bool) -> None:
     """Design, validate and ship Claude Code agents."""

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from lam_bot.cli.options import generation_options
+from lam_bot.cli.options import generation_options, settings_from_options
 
 
 def _echo_untrusted(text: str) -> None:
@@ -99,19 +99,20 @@ def handle_issue(ctx: click.Context, quiet: bool, **options: Any) -> None:
 
     settings = _settings(options)
     try:
-        result = run_action(settings, generator(options, report), report or (lambda _m: None))
+        generate = generator(settings_from_options(**options), report)
+        result = run_action(settings, generate, report or (lambda _m: None))
     except GenerationError as exc:
         for reason in () if quiet else exc.reasons:
             progress(f"  {reason}")
         raise
     if not quiet:
-        click.echo(f"{len(result.calls)} GitHub API requests", err=True)
+        click.echo(f"{result.requests} GitHub API requests", err=True)
+    if result.outcome.status in ("ignored", "refused") and not quiet:
+        progress(f"{result.outcome.status}: {result.outcome.message}")
     if settings.dry_run:
         _print_dry_run(result)
     elif result.outcome.pull is not None:
         click.echo(result.outcome.pull.url)
-    elif not quiet:
-        progress(result.outcome.message)
 
 
 def _settings(options: dict[str, Any]) -> Any:

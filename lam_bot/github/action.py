@@ -10,17 +10,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from lam_bot.errors import LamBotError, UsageError
 from lam_bot.github import outputs
-from lam_bot.github.client import ClientSettings, connect, request_log
+from lam_bot.github.client import ClientSettings, RequestCount, connect
 from lam_bot.github.event import SUPPORTED_EVENTS, Event, load_event
 from lam_bot.github.flow import Flow, FlowSettings, GenerateFn, Outcome, Progress, check_agents_dir
+from lam_bot.github.logsafe import inert, one_line
 from lam_bot.github.repo import DryRunRepo, Repo
 
 if TYPE_CHECKING:
-    from lam_bot.generate import Generated
+    from lam_bot.generate import Generated, GenerateSettings
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class ActionResult(NamedTuple):
     """The outcome, the API requests it took, and (dry run) what would have been written."""
 
     outcome: Outcome
-    calls: tuple[str, ...]
+    requests: int
     planned: tuple[str, ...] = ()
     pull_request: tuple[str, str] | None = None
     local_path: Path | None = None
@@ -54,14 +55,14 @@ def run_url(environ: Mapping[str, str]) -> str | None:
     return f"{server}/{repository}/actions/runs/{run_id}"
 
 
-def build_repo(settings: ActionSettings, event: Event) -> Repo:
-    """The repository gateway: real, or recording writes for a dry run."""
+def build_repo(settings: ActionSettings, event: Event, count: RequestCount) -> Repo:
+    """The repository gateway: real, or recording writes for a dry run; requests go to `count`."""
     if settings.dry_run:
-        client = connect(settings.client) if settings.client.token else None
+        client = connect(settings.client, count) if settings.client.token else None
         return DryRunRepo(client, event.repository)
     if not settings.client.token:
         raise UsageError("no GitHub token: pass --token or set GITHUB_TOKEN")
-    return Repo(connect(settings.client), event.repository)
+    return Repo(connect(settings.client, count), event.repository)
 
 
 class _Keep:
@@ -81,21 +82,24 @@ def run_action(settings: ActionSettings, generate: GenerateFn, progress: Progres
     check_agents_dir(settings.flow.agents_dir)
     if settings.event_name and settings.event_name not in SUPPORTED_EVENTS:
         ignored = ActionResult(
-            Outcome("ignored", f"{settings.event_name} events are not handled"), ()
+            Outcome(
+                "ignored",
+                f"{settings.event_name} events are not handled (only issues and issue_comment)",
+            ),
+            0,
         )
         write_outputs(settings.environ, ignored)
         return ignored
     event = load_event(settings.event_name, settings.event_path)
-    keep = _Keep(generate)
-    with request_log() as calls:
-        repo = build_repo(settings, event)
-        try:
-            outcome = Flow(repo, keep, settings.flow, progress).run(event)
-        except LamBotError as exc:
-            failed = ActionResult(Outcome("failed", str(exc)), tuple(calls))
-            write_outputs(settings.environ, failed)
-            raise
-    result = ActionResult(outcome, tuple(calls))
+    keep, count = _Keep(generate), RequestCount()
+    repo = build_repo(settings, event, count)
+    try:
+        outcome = Flow(repo, keep, settings.flow, progress).run(event)
+    except LamBotError as exc:
+        failed = ActionResult(Outcome("failed", str(exc)), count.sent)
+        write_outputs(settings.environ, failed)
+        raise
+    result = ActionResult(outcome, count.sent)
     if isinstance(repo, DryRunRepo):
         local = _write_locally(keep.last, settings.flow.agents_dir)
         result = result._replace(
@@ -127,12 +131,13 @@ def output_values(outcome: Outcome) -> dict[str, str]:
 def summary(result: ActionResult) -> str:
     """The job summary in markdown."""
     outcome, values = result.outcome, output_values(result.outcome)
-    lines = ["### lam-bot", "", f"**{outcome.status}**: {outcome.message}", ""]
+    message = inert(one_line(outcome.message, 2000))  # may quote the issue or the model
+    lines = ["### lam-bot", "", f"**{outcome.status}**: {message}", ""]
     if values["pr-url"]:
         lines.append(f"- pull request: {values['pr-url']}")
     if values["agent-path"]:
         lines.append(f"- agent: `{values['agent-path']}` (score {values['score']}/100)")
-    lines.append(f"- GitHub API requests: {len(result.calls)}")
+    lines.append(f"- GitHub API requests: {result.requests}")
     return "\n".join(lines) + "\n"
 
 
@@ -148,12 +153,9 @@ def _path(environ: Mapping[str, str], name: str) -> Path | None:
     return Path(value) if value else None
 
 
-def generator(options: Mapping[str, Any], progress: Progress | None) -> GenerateFn:
-    """The generate callable for the shared generation options."""
-    from lam_bot.cli.options import settings_from_options
+def generator(settings: GenerateSettings, progress: Progress | None) -> GenerateFn:
+    """The generate callable for `settings` (the CLI builds them from its options)."""
     from lam_bot.generate import generate_agent
-
-    settings = settings_from_options(**options)
 
     def generate(request: str, feedback: str | None) -> Generated:
         return generate_agent(request, settings, feedback=feedback, progress=progress)

@@ -1,5 +1,11 @@
 """PyGithub, set up for an unattended bot: base URL, timeouts, bounded retries, counted requests.
 
+Counting. PyGithub asks its `Auth` object to add the Authorization header once for each
+request it sends (`Auth.authentication`, PyGithub's public extension point for
+authentication methods), so a token `Auth` that also counts sees every API request,
+whatever PyGithub's throttle and logging settings; urllib3's transparent retries of one
+request are not counted again.
+
 Retry policy. urllib3 retries idempotent methods (GET, PUT, PATCH, DELETE) on 5xx and on
 lost or timed-out answers, and every method on a rate-limit 403 (GitHub writes nothing
 then). A POST that failed in any other way may still have landed (GitHub can answer 502
@@ -9,9 +15,7 @@ object up again first (see `flow.ensure`).
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -68,9 +72,31 @@ def build_retry(settings: ClientSettings) -> _Retry:
     )
 
 
-def connect(settings: ClientSettings) -> Github:
-    """A lazy PyGithub client: objects built from known URLs send no request until used."""
-    auth = Auth.Token(settings.token) if settings.token else None
+@dataclass
+class RequestCount:
+    """How many API requests a client sent (each counted once, however often urllib3 retried)."""
+
+    sent: int = 0
+
+
+class CountingToken(Auth.Token):
+    """A token `Auth` that counts the requests PyGithub authenticates with it."""
+
+    def __init__(self, token: str, count: RequestCount) -> None:
+        super().__init__(token)
+        self.count = count
+
+    def authentication(self, headers: dict[str, Any]) -> None:
+        self.count.sent += 1
+        super().authentication(headers)
+
+
+def connect(settings: ClientSettings, count: RequestCount | None = None) -> Github:
+    """A lazy PyGithub client: objects built from known URLs send no request until used.
+
+    Requests sent with a token are added to `count` when one is given.
+    """
+    auth = CountingToken(settings.token, count or RequestCount()) if settings.token else None
     return Github(
         auth=auth,
         base_url=settings.api_url.rstrip("/"),
@@ -120,31 +146,3 @@ def call(what: str, function: Callable[..., T], *args: Any, write: bool = False,
     except requests.RequestException as exc:
         error = UncertainWriteError if write else GitHubError
         raise error(describe_failure(what, exc)) from None
-
-
-class _Counter(logging.Handler):
-    def __init__(self, calls: list[str]) -> None:
-        super().__init__(logging.DEBUG)
-        self.calls = calls
-
-    def emit(self, record: logging.LogRecord) -> None:
-        verb, _scheme, _host, url = record.args[:4]  # type: ignore[index,misc]
-        self.calls.append(f"{verb} {str(url).split('?', 1)[0]}")
-
-
-@contextmanager
-def request_log() -> Iterator[list[str]]:
-    """Collect `METHOD /path` for every answered API request made inside the block."""
-    calls: list[str] = []
-    logger = logging.getLogger("github.Requester")
-    handler, saved = _Counter(calls), (logger.level, logger.propagate)
-    logger.addHandler(handler)
-    # PyGithub logs each answered request at DEBUG; keep those records out of other handlers.
-    logger.setLevel(logging.DEBUG)
-    logger.propagate = False
-    try:
-        yield calls
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(saved[0])
-        logger.propagate = saved[1]

@@ -8,6 +8,9 @@ from lam_bot.github.logsafe import inert
 from lam_bot.github.repo import CommentInfo, Repo
 
 MARKER = "<!-- lam-bot:status -->"
+# In the status once a pull request answers the issue: later `opened`/`labeled` events,
+# re-labels and re-runs then leave it alone (a failed or interrupted run does not say so).
+DONE_MARKER = "<!-- lam-bot:done -->"
 
 
 def render(message: str, run_url: str | None, details: Sequence[str] = ()) -> str:
@@ -62,7 +65,12 @@ def done(
         f"{head}\n\n{review}\n\n"
         "To change it, comment `/lam-bot regenerate <what to change>` here or on the PR."
     )
-    return render(message, run_url)
+    return render(message, run_url) + DONE_MARKER + "\n"
+
+
+def is_done(body: str) -> bool:
+    """Whether a status comment body says a pull request answers the issue."""
+    return DONE_MARKER in body
 
 
 class StatusComment:
@@ -74,15 +82,21 @@ class StatusComment:
         self.comment: CommentInfo | None = None
         self._looked = False
 
+    def find(self) -> CommentInfo | None:
+        """The existing status comment (looked up once), or None."""
+        if self.comment is None and not self._looked:
+            self.comment = self.repo.find_comment(self.number, MARKER)
+            self._looked = True
+        return self.comment
+
     def post(self, body: str) -> None:
         """Show `body`: edit the existing status comment, or create it after a look-up."""
         from lam_bot.github.flow import ensure
 
-        if self.comment is None and not self._looked:
-            self.comment = self.repo.find_comment(self.number, MARKER)
-            self._looked = True
-        if self.comment is not None:
-            self.repo.edit_comment(self.number, self.comment.id, body)
+        found = self.find()
+        if found is not None:
+            self.repo.edit_comment(self.number, found.id, body)
+            self.comment = found._replace(body=body)
             return
         self.comment, _ = ensure(
             "creating the status comment",

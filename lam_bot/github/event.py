@@ -32,6 +32,7 @@ class Event(NamedTuple):
     sender_is_bot: bool
     label: str | None = None
     comment: str | None = None
+    comment_id: int | None = None
 
 
 class Trigger(NamedTuple):
@@ -89,6 +90,7 @@ def parse_event(name: str, payload: Any, where: str = "event") -> Event:
         sender_is_bot=sender.get("type") == "Bot",
         label=str(label["name"]) if "name" in label else None,
         comment=str(comment["body"]) if "body" in comment else None,
+        comment_id=_optional_id(comment),
     )
 
 
@@ -102,6 +104,11 @@ def _table(payload: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any
 def _optional(payload: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     value = payload.get(key)
     return value if isinstance(value, dict) else {}
+
+
+def _optional_id(table: Mapping[str, Any]) -> int | None:
+    value = table.get("id")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _text(table: Mapping[str, Any], key: str, where: str) -> str:
@@ -124,17 +131,42 @@ def _labels(issue: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def decide(event: Event, label: str) -> Trigger | None:
-    """What `event` asks of the bot watching `label`, or None to stay silent."""
-    if event.sender_is_bot:
-        return None
-    if event.name == "issues" and not event.is_pull_request:
-        if event.action == "labeled" and event.label == label:
-            return Trigger("generate")
-        if event.action == "opened" and label in event.labels:
-            return Trigger("generate")
-        return None
-    if event.name == "issue_comment" and event.action == "created" and label in event.labels:
+    """What `event` asks of the bot watching `label`, or None to stay silent (see `why_ignored`).
+
+    GitHub sends `opened` and then `labeled` for an issue created with the label (an issue
+    form's `labels:`); both ask for the one generation, which the flow makes only once.
+    """
+    return None if why_ignored(event, label) else _trigger(event)
+
+
+def _trigger(event: Event) -> Trigger:
+    if event.name == "issue_comment":
         match = REGENERATE.match(event.comment or "")
-        if match:
-            return Trigger("regenerate", match["feedback"].strip() or None)
+        return Trigger("regenerate", match["feedback"].strip() or None if match else None)
+    return Trigger("generate")
+
+
+def why_ignored(event: Event, label: str) -> str | None:
+    """Why `event` asks nothing of the bot watching `label` (one line), or None if it does."""
+    where = f"{event.name}/{event.action}"
+    if event.sender_is_bot:
+        return f"{where} was sent by a bot ({event.sender})"
+    if event.name == "issues":
+        return _why_issue_ignored(event, label, where)
+    if event.action != "created":
+        return f"{where}: only new comments can ask for a regeneration"
+    if not REGENERATE.match(event.comment or ""):
+        return f"{where}: the comment does not start with `/lam-bot regenerate`"
+    if label not in event.labels:
+        return f"{where}: #{event.number} does not carry the {label} label"
     return None
+
+
+def _why_issue_ignored(event: Event, label: str, where: str) -> str | None:
+    if event.is_pull_request:
+        return f"{where}: #{event.number} is a pull request"
+    if event.action == "labeled":
+        return None if event.label == label else f"{where}: the label is {event.label}, not {label}"
+    if event.action == "opened":
+        return None if label in event.labels else f"{where}: #{event.number} has no {label} label"
+    return f"{where}: only opened and labeled issues ask for an agent"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from lam_bot.errors import ConfigError, GitHubError, InputError, LamBotError
 from lam_bot.github import comment, pr_body, review
 from lam_bot.github.client import UncertainWriteError
-from lam_bot.github.event import Event, Trigger, branch_for, decide, issue_from_branch
+from lam_bot.github.event import Event, Trigger, branch_for, decide, issue_from_branch, why_ignored
 from lam_bot.github.repo import PullInfo, Repo
 
 if TYPE_CHECKING:
@@ -111,8 +111,10 @@ def role_allows(role: str, minimum: str) -> bool:
 def _target(event: Event, repo: Repo) -> Target | None:
     if not event.is_pull_request:
         return Target(event.number, event.title, event.body)
-    number = issue_from_branch(repo.pull(event.number).head)
-    if number is None:  # a comment on somebody else's pull request
+    pull = repo.pull(event.number)
+    number = issue_from_branch(pull.head)
+    # A fork's branch or another account's pull request may carry the bot's branch name.
+    if number is None or not repo.is_bot_pull(pull):
         return None
     issue = repo.issue(number)
     return Target(number, issue.title, issue.body)
@@ -139,17 +141,48 @@ class Flow:
         """Handle `event`; raises LamBotError (after updating the status comment) on failure."""
         trigger = decide(event, self.settings.label)
         if trigger is None:
-            return Outcome("ignored", f"nothing to do for {event.name}/{event.action}")
+            return Outcome("ignored", why_ignored(event, self.settings.label) or "nothing to do")
         target = _target(event, self.repo)
         if target is None:
-            return Outcome("ignored", "comment on a pull request the bot did not open")
+            return Outcome("ignored", f"#{event.number} is not a pull request lam-bot opened")
         status = comment.StatusComment(self.repo, target.number)
         role = _role(self.repo, event.sender)
         if not role_allows(role, self.settings.min_permission):
-            minimum = self.settings.min_permission
-            status.post(comment.refused(self.settings.run_url, event.sender, role, minimum))
-            return Outcome("refused", f"{event.sender} has role {role or 'none'}; needs {minimum}")
+            return self._refuse(event, trigger, status, role)
+        answered = self._answered(event, target, trigger, status)
+        if answered is not None:
+            return Outcome("ignored", answered)
         return self._generate_and_publish(event, target, trigger, status)
+
+    def _refuse(
+        self, event: Event, trigger: Trigger, status: comment.StatusComment, role: str
+    ) -> Outcome:
+        minimum = self.settings.min_permission
+        message = f"{event.sender} has role {role or 'none'}; needs {minimum}"
+        # A comment from someone without the role changes nothing, and a refused label
+        # never replaces the outcome of an earlier run: only a first status says so.
+        if trigger.kind == "generate" and status.find() is None:
+            status.post(comment.refused(self.settings.run_url, event.sender, role, minimum))
+        return Outcome("refused", message)
+
+    def _answered(
+        self, event: Event, target: Target, trigger: Trigger, status: comment.StatusComment
+    ) -> str | None:
+        """Why this event needs no generation: the issue is answered already, or None."""
+        found = status.find()
+        if found is None or not comment.is_done(found.body):
+            return None  # never answered, or the last run failed: (re)generate
+        pull = self.repo.find_pull(branch_for(target.number))
+        if pull is None:
+            return None
+        if trigger.kind == "generate":  # e.g. `opened` then `labeled`, a re-label, a re-run
+            return (
+                f"pull request #{pull.number} already answers #{target.number}; comment "
+                "`/lam-bot regenerate <what to change>` to change it"
+            )
+        if event.comment_id is not None and pr_body.comment_id(pull.body) == event.comment_id:
+            return f"pull request #{pull.number} was already regenerated for this comment"
+        return None
 
     def _generate_and_publish(
         self, event: Event, target: Target, trigger: Trigger, status: comment.StatusComment
@@ -167,13 +200,15 @@ class Flow:
             self._report_failure(status, exc)
             raise
         try:
-            pull = self._publish(event, target, draft, path, request, trigger.feedback)
+            pull = self._publish(event, target, draft, path, request, trigger)
         except LamBotError as exc:
             self._report_failure(status, exc)
             raise
         risks = len(review.risk_findings(draft.result))
         status.post(comment.done(run_url, pull.url, pull.number, path, draft.result.score, risks))
         message = f"pull request #{pull.number} adds {path}"
+        if self.repo.dry_run:
+            message = f"a pull request would add {path}"
         return Outcome("published", message, pull, path, draft.name, draft.result.score)
 
     def _report_failure(self, status: comment.StatusComment, exc: LamBotError) -> None:
@@ -191,7 +226,7 @@ class Flow:
         draft: Generated,
         path: str,
         request: str,
-        feedback: str | None,
+        trigger: Trigger,
     ) -> PullInfo:
         if self.repo.file(path, event.default_branch) is not None:
             raise InputError(
@@ -206,7 +241,8 @@ class Flow:
         self._ensure_file(path, branch, draft.text, message, known_absent=new_branch)
         if existing is not None:
             self._drop_renamed(existing, path, branch)
-        body = pr_body.render(draft, request, path, target.number, feedback)
+        comment_id = event.comment_id if trigger.kind == "regenerate" else None
+        body = pr_body.render(draft, request, path, target.number, trigger.feedback, comment_id)
         pull = self._ensure_pull(branch, event.default_branch, draft.name, body, existing)
         self._decorate(pull, event.sender)
         return pull
@@ -222,7 +258,7 @@ class Flow:
                 return
             try:
                 self.repo.delete_file(old, branch, current.sha, f"Remove {old} (renamed)")
-                self.progress(f"{old}: removed (the agent was renamed)")
+                self._did(f"{old}: removed (the agent was renamed)")
                 return
             except UncertainWriteError:
                 current = self.repo.file(old, branch)
@@ -240,7 +276,7 @@ class Flow:
         _, created = ensure(
             f"creating branch {branch}", lambda: self.repo.branch_sha(branch), create
         )
-        self.progress(f"branch {branch}: {'created' if created else 'exists'}")
+        self._did(f"branch {branch}: {'created' if created else 'exists'}")
         return created
 
     def _ensure_file(
@@ -255,7 +291,7 @@ class Flow:
                 return
             try:
                 self.repo.put_file(path, branch, text, current and current.sha, message)
-                self.progress(f"{path}: committed")
+                self._did(f"{path}: committed")
                 return
             except UncertainWriteError as exc:
                 error = exc
@@ -270,7 +306,7 @@ class Flow:
         title = pr_body.title(name)
         if existing is not None:
             self.repo.edit_pull(existing.number, title, body)
-            self.progress(f"pull request #{existing.number}: updated")
+            self._did(f"pull request #{existing.number}: updated")
             return existing
         pull, created = ensure(
             "opening the pull request",
@@ -280,8 +316,13 @@ class Flow:
         )
         if not created:  # found after a lost answer: make sure it carries this body
             self.repo.edit_pull(pull.number, title, body)
-        self.progress(f"pull request #{pull.number}: {'opened' if created else 'updated'}")
+        self._did(f"pull request #{pull.number}: {'opened' if created else 'updated'}")
         return pull
+
+    def _did(self, message: str) -> None:
+        # A dry run lists what it would write (`DryRunRepo.planned`) instead.
+        if not self.repo.dry_run:
+            self.progress(message)
 
     def _decorate(self, pull: PullInfo, reviewer: str) -> None:
         # Both writes are idempotent on GitHub, so an uncertain one is simply repeated once.

@@ -4,6 +4,9 @@ Look-ups return None for "not there" (404) and force a request: PyGithub's lazy 
 would otherwise "exist" without asking. Writes raise `UncertainWriteError` when GitHub
 may have applied them without saying so, which the flow answers with a new look-up.
 `DryRunRepo` reads like `Repo` (when it has a token) and records writes instead.
+
+The bot's own status comment and pull request are told apart from look-alikes by their
+author: the account the token belongs to (`Repo.identity`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from github import Github, GithubException
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
+from lam_bot.errors import GitHubError, UsageError
 from lam_bot.github.client import call
 from lam_bot.github.event import BRANCH_PREFIX
 
@@ -41,6 +45,8 @@ class PullInfo(NamedTuple):
     labels: tuple[str, ...]
     reviewers: tuple[str, ...]
     body: str = ""
+    author: str = ""
+    head_repo: str = ""  # owner/name of the head branch's repository ("" if it was deleted)
 
 
 class IssueInfo(NamedTuple):
@@ -63,6 +69,8 @@ def _pull_info(pull: PullRequest) -> PullInfo:
         labels=tuple(label.name for label in pull.labels),
         reviewers=tuple(user.login for user in pull.requested_reviewers),
         body=pull.body or "",
+        author=pull.user.login if pull.user else "",
+        head_repo=pull.head.repo.full_name if pull.head.repo else "",
     )
 
 
@@ -75,13 +83,62 @@ def _absent_on_404(function: Callable[[], T]) -> T | None:
         raise
 
 
+def _none_if_refused(function: Callable[[], T]) -> T | None:
+    # 400: GraphQL errors; 401/403: the token may not ask this; 404: no such endpoint.
+    try:
+        return function()
+    except GithubException as exc:
+        if exc.status in (400, 401, 403, 404):
+            return None
+        raise
+
+
 class Repo:
     """One repository, reached through a lazy PyGithub client."""
+
+    dry_run = False
 
     def __init__(self, github: Github, full_name: str) -> None:
         self.full_name = full_name
         self.owner = full_name.split("/", 1)[0]
+        self._github = github
         self._repo: Repository = github.get_repo(full_name)  # lazy: no request
+        self._identity: str | None = None
+
+    def identity(self) -> str:
+        """The login of the token's account, asked once; GitHubError if GitHub will not say.
+
+        GraphQL's `viewer` answers for every kind of token: a personal access token (the
+        user), a GitHub App installation token (`<app-slug>[bot]`) and the workflow's
+        GITHUB_TOKEN (`github-actions[bot]`). REST `GET /user` answers only for user tokens
+        ("Resource not accessible by integration" otherwise; REST `GET /app` needs the app's
+        JWT), so it is only the fallback, e.g. for a server without GraphQL.
+        Sources: docs.github.com GraphQL `viewer`; fullsend-ai/fullsend#1953.
+        """
+        if self._identity is None:
+            self._identity = self._viewer() or self._user() or ""
+        if not self._identity:
+            raise GitHubError("cannot tell which account the token belongs to")
+        return self._identity
+
+    def _viewer(self) -> str | None:
+        def read() -> str | None:
+            query = "query { viewer { login } }"
+            answer = _none_if_refused(lambda: self._github.requester.graphql_query(query, {}))
+            login = ((answer[1].get("data") or {}).get("viewer") or {}) if answer else {}
+            return login.get("login") if isinstance(login.get("login"), str) else None
+
+        return call("asking GitHub which account the token belongs to", read)
+
+    def _user(self) -> str | None:
+        def read() -> str | None:
+            return _none_if_refused(lambda: str(self._github.get_user().login))
+
+        return call("reading the token's account", read)
+
+    def is_bot_pull(self, pull: PullInfo) -> bool:
+        """Whether `pull` is the bot's: from this repository, opened by the token's account."""
+        return pull.head_repo == self.full_name and pull.author == self.identity()
 
     def permission(self, login: str) -> Permission:
         # PyGithub returns one field or the other; the answer carries both. 404: no such user.
@@ -109,9 +166,10 @@ class Repo:
     def find_comment(self, number: int, marker: str) -> CommentInfo | None:
         def find() -> CommentInfo | None:
             for comment in self._repo.get_issue(number).get_comments():
-                # Only a bot's comment counts: anyone can paste the marker into theirs.
-                mine = comment.user is not None and comment.user.type == "Bot"
-                if mine and (comment.body or "").startswith(marker):
+                # Only the token's own comment counts: anyone can paste the marker into theirs.
+                if not (comment.body or "").startswith(marker) or comment.user is None:
+                    continue
+                if comment.user.login == self.identity():
                     return CommentInfo(comment.id, comment.body, comment.html_url)
             return None
 
@@ -177,7 +235,8 @@ class Repo:
     def find_pull(self, branch: str) -> PullInfo | None:
         def find() -> PullInfo | None:
             pulls = self._repo.get_pulls(state="open", head=f"{self.owner}:{branch}")
-            return next((_pull_info(pull) for pull in pulls), None)
+            found = (_pull_info(pull) for pull in pulls)
+            return next((pull for pull in found if self.is_bot_pull(pull)), None)
 
         return call(f"looking for the pull request from {branch}", find)
 
@@ -213,11 +272,15 @@ class Repo:
 class DryRunRepo(Repo):
     """Reads from GitHub when it has a client, and records every write instead of sending it."""
 
+    dry_run = True
+
     def __init__(self, github: Github | None, full_name: str) -> None:
         self.full_name = full_name
         self.owner = full_name.split("/", 1)[0]
         self.online = github is not None
+        self._identity = None
         if github is not None:
+            self._github = github
             self._repo = github.get_repo(full_name)
         self.planned: list[str] = []
         self.pull_request: tuple[str, str] | None = None
@@ -228,6 +291,11 @@ class DryRunRepo(Repo):
 
     def find_comment(self, number: int, marker: str) -> CommentInfo | None:
         return super().find_comment(number, marker) if self.online else None
+
+    def pull(self, number: int) -> PullInfo:
+        if not self.online:
+            raise UsageError(f"a dry run for pull request #{number} needs a token to read it")
+        return super().pull(number)
 
     def file(self, path: str, ref: str) -> FileInfo | None:
         return super().file(path, ref) if self.online else None
@@ -241,11 +309,11 @@ class DryRunRepo(Repo):
         return super().find_pull(branch) if self.online else None
 
     def create_comment(self, number: int, body: str) -> CommentInfo:
-        self.planned.append(f"comment on #{number}: {body.splitlines()[1]}")
+        self.planned.append(f"post the status comment on #{number}: {_headline(body)}")
         return CommentInfo(0, body, "")
 
     def edit_comment(self, number: int, comment_id: int, body: str) -> None:
-        self.planned.append(f"update the status comment on #{number}: {body.splitlines()[1]}")
+        self.planned.append(f"update the status comment on #{number}: {_headline(body)}")
 
     def create_branch(self, branch: str, sha: str) -> None:
         self.planned.append(f"create branch {branch}")
@@ -270,3 +338,10 @@ class DryRunRepo(Repo):
 
     def request_review(self, number: int, login: str) -> None:
         self.planned.append(f"request a review from {login}")
+
+
+def _headline(status: str) -> str:
+    # The done status names the pull request, which a dry run never opens.
+    if "<!-- lam-bot:done -->" in status:
+        return "✅ the pull request is ready for review"
+    return status.splitlines()[1]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from lam_bot.report.safe import unicode_safe
 from lam_bot.report.summary import summarize
 from lam_bot.validator.model import Diagnostic, FileResult
 
@@ -22,18 +23,18 @@ JSON_VERSION = 1
 def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
     """One diagnostic as JSON."""
     return {
-        "path": d.path,
+        "path": unicode_safe(d.path),
         "line": d.line,
         "column": d.col,
         "rule": d.rule,
         "severity": d.severity,
-        "message": d.message,
+        "message": unicode_safe(d.message),
     }
 
 
 def _file(result: FileResult) -> dict[str, Any]:
     return {
-        "path": result.path,
+        "path": unicode_safe(result.path),
         "kind": result.kind,
         "score": result.score,
         "rubric": [item._asdict() for item in result.rubric],

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from lam_bot.report.safe import printable
 from lam_bot.report.summary import all_diagnostics, count, summarize
 from lam_bot.validator.model import FileResult
 
 
 def render_text(results: Sequence[FileResult]) -> str:
-    """The text report."""
+    """The text report; file names and messages through `printable`."""
     lines = [
-        f"{d.path}:{d.line}:{d.col}: {d.severity} {d.rule} {d.message}"
+        f"{printable(d.path)}:{d.line}:{d.col}: {d.severity} {d.rule} {printable(d.message)}"
         for d in all_diagnostics(results)
     ]
     total = summarize(results)

@@ -42,7 +42,11 @@ PHRASE_MIN_WORDS = 8
 # regular expressions that begin with a literal (which the regex engine finds at C
 # speed), and the per-line work runs through map/filter/compress in C, not in a Python
 # loop. Only a line that may match is looked at in Python.
-_TABLE_SEPARATOR = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
+# Linear: a run of blanks is never split between two quantifiers (blanks follow a pipe
+# only when the pipe is there), so a long line that does not match fails in one pass.
+_TABLE_SEPARATOR = re.compile(
+    r"[ \t]*(?:\|[ \t]*)?:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*(?:\|[ \t]*)?"
+)
 # Heading lines, and the ends of `Label:` lines (checked further in `_labels`).
 _HASH_HEADING = re.compile(r"[ \t]*#{1,6}[ \t]")
 _LABEL_ENDS = re.compile(r":(?:\*\*|__)?[ \t]*$", re.MULTILINE)

@@ -1,55 +1,87 @@
 """Which files to check, of which kind, and in which scope agent names must be unique.
 
-Kinds: a `SKILL.md` is a skill; a `.md` under an `agents/` folder is an agent, under a
-`commands/` folder a command (the nearest such folder decides); a plugin's
-`.claude-plugin/plugin.json` may list agent files anywhere in the plugin. Everything
-else inside a skill's folder is the skill's own material and is never checked.
-Walking a directory skips README.md, hidden folders other than `.claude`, and other
-Markdown. A file named explicitly gets its kind from its path, agent by default.
+Walking a folder finds what Claude Code loads (sources: Claude Code docs sub-agents,
+skills, plugins-reference, plugin-marketplaces; `claude plugin validate --json` 2.1.332
+lists the same files for `.claude/` and for plugin default folders):
+- a project's `.claude/agents/**.md` (agents), `.claude/commands/**.md` (commands) and
+  `.claude/skills/*/SKILL.md` (skills);
+- a plugin's components (see `lam_bot.validator.plugins`): a plugin is a folder with a
+  `.claude-plugin/` folder, or a local `source` of a marketplace;
+- by convention, outside `.claude/` and outside any plugin: `.md` under an `agents/` or
+  `commands/` folder (a plugin without a manifest, as collections publish them) and any
+  `SKILL.md`, except under a `docs/` folder (documentation sites describe agents).
+Everything else in a skill's folder (`skills/<name>/`) is the skill's own material. A
+file in an agents folder with a documentation name (README, CLAUDE, INDEX, all capitals)
+and no frontmatter is skipped with a note. A skill file named like `SKILL.md` in another
+case is reported (Claude Code reads only `SKILL.md`). A file named explicitly gets its
+kind from where it stands (agent by default), and `--kind` forces one.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
-from typing import NamedTuple
+from collections.abc import Sequence
 
 from lam_bot.errors import InputError
+from lam_bot.validator import plugins
+from lam_bot.validator.plugins import SKILL_FILE, Plugin
+from lam_bot.validator.target import (
+    FOLDER_KINDS,
+    NAMED,
+    PLUGIN,
+    SKILL_FILE_NAME,
+    Notes,
+    Target,
+    ancestors,
+    documentation,
+    scope_of,
+    tree,
+)
+from lam_bot.validator.walk import hint_unfound, plugin_agents, walk, walk_forced
 
-SKILL_FILE = "SKILL.md"
-MANIFEST_NAME = ".claude-plugin"
-MANIFEST = os.path.join(MANIFEST_NAME, "plugin.json")
-MANIFEST_MAX_BYTES = 1024 * 1024
-FOLDER_KINDS = {"agents": "agent", "commands": "command"}
-SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__"})
+__all__ = ["Notes", "Target", "clean_path", "discover", "kind_of", "scope_agents"]
 
 
-class Target(NamedTuple):
-    """One file to check: its path as shown, its kind, and its agent-name scope."""
+def discover(
+    paths: Sequence[str | os.PathLike[str]], kind: str | None = None, notes: Notes | None = None
+) -> list[Target]:
+    """The files to check under `paths`, each once, in path order.
 
-    path: str
-    display: str
-    kind: str
-    scope: str
-
-
-def discover(paths: Sequence[str | os.PathLike[str]], kind: str | None = None) -> list[Target]:
-    """The files to check under `paths`, each once, in path order."""
+    `notes` receives one line for each file skipped on purpose (documentation in an
+    agents folder) and for a folder whose Markdown files no rule finds. Raises
+    `InputError` for a path that does not exist.
+    """
+    note = notes or _ignore
     targets: dict[str, Target] = {}
     for given in paths:
         path = clean_path(os.fspath(given))
         if os.path.isdir(path):
-            found = list(_walk(path, kind))
+            found = list(walk_forced(path, kind) if kind else walk(path, note))
+            if not kind:
+                hint_unfound(path, found, note)
         elif os.path.exists(path):
-            found = _explicit(path, kind)
+            found = _explicit(path, kind, note)
         else:
             raise InputError(f"{path}: no such file or directory")
         for target in found:
-            # One input yields each path once already, except via a manifest: the
-            # normalised display path is key enough; several inputs may overlap.
+            # One input yields each path once already: the normalised display path is
+            # key enough; several inputs may overlap.
             key = target.display if len(paths) == 1 else os.path.abspath(target.path)
             targets.setdefault(key, target)
     return sorted(targets.values(), key=lambda t: t.display)
+
+
+def scope_agents(target: Target) -> list[Target]:
+    """The agent files of `target`'s scope (its `.claude/agents/` tree or its plugin)."""
+    if target.kind != "agent" or target.origin == NAMED:
+        return []
+    if target.origin == PLUGIN:
+        found = plugin_agents(plugins.load_plugin(target.scope))
+    else:
+        found = tree(target.scope, "agent", target.scope, target.origin)
+    here = os.getcwd() + os.sep
+    paths = (t.path[len(here) :] if t.path.startswith(here) else t.path for t in found)
+    return [Target(path, path, "agent", target.scope, target.origin) for path in paths]
 
 
 def clean_path(path: str) -> str:
@@ -59,6 +91,13 @@ def clean_path(path: str) -> str:
         return path
     root = "/" if path.startswith("/") else ""
     return root + "/".join(part for part in path.split("/") if part not in ("", ".")) or "."
+
+
+def is_within(path: str, folder: str) -> bool:
+    """`path` is `folder` or below it, as written (`..` resolved, symlinks not: what
+    Claude Code's manifest check looks at; `--fix` refuses symlinks on its own)."""
+    inner, outer = os.path.abspath(path), os.path.abspath(folder)
+    return inner == outer or inner.startswith(outer.rstrip("/") + "/")
 
 
 def kind_of(parts: Sequence[str], name: str) -> str | None:
@@ -71,127 +110,66 @@ def kind_of(parts: Sequence[str], name: str) -> str | None:
     return None
 
 
-def _explicit(path: str, kind: str | None) -> list[Target]:
+def _explicit(path: str, kind: str | None, note: Notes) -> list[Target]:
     name = os.path.basename(path)
-    if kind is None and name != SKILL_FILE and _in_skill(path):
+    if kind is not None:
+        return [Target(path, path, kind, scope_of(path)[0], NAMED, True)]
+    if name.lower() == SKILL_FILE.lower():
+        problem = "" if name == SKILL_FILE else SKILL_FILE_NAME
+        return [Target(path, path, "skill", "", NAMED, True, problem)]
+    if _in_skill(path):
         return []
-    actual = kind or kind_of(os.path.dirname(path).split("/"), name) or "agent"
-    return [Target(path, path, actual, _scope(path))]
+    found = _explicit_kind(path)
+    if found is None:
+        return []
+    actual, scope, origin = found
+    if actual == "agent" and documentation(path, note, origin):
+        return []
+    return [Target(path, path, actual, scope, origin, True)]
 
 
-def _ancestors(path: str) -> Iterator[str]:
-    """The folders holding `path`, nearest first, as far up as the path goes."""
-    folder = os.path.dirname(path)
-    while True:
-        yield folder or "."
-        if folder in ("", "/"):
-            return
-        folder = os.path.dirname(folder)
+def _explicit_kind(path: str) -> tuple[str, str, str] | None:
+    """(kind, scope, origin) of a named file; None for a plugin file that is no component."""
+    parts = os.path.dirname(path).split("/")
+    plugin = _plugin_above(path)
+    if plugin is not None and not _under_claude(parts):
+        found = _plugin_kind(plugin, path)
+        if found is not None:
+            return found, os.path.abspath(plugin.root), PLUGIN
+    actual = kind_of(parts, "") or "agent"
+    scope, origin = scope_of(path)
+    return actual, scope, origin
 
 
-def _in_skill(path: str) -> bool:
-    return any(os.path.isfile(os.path.join(folder, SKILL_FILE)) for folder in _ancestors(path))
-
-
-def _scope(path: str, plugin_root: str | None = None) -> str:
-    """Agents under one `agents/` folder, or listed by one plugin, share a scope."""
-    folder = os.path.dirname(path) or "."
-    return _agents_folder(folder) or os.path.abspath(plugin_root or folder)
-
-
-def _agents_folder(folder: str) -> str | None:
-    """The absolute path of the nearest folder named `agents` at or above `folder`."""
-    for ancestor in (folder, *_ancestors(folder)):
-        if os.path.basename(ancestor) == "agents":
-            return os.path.abspath(ancestor)
+def _plugin_kind(plugin: Plugin, path: str) -> str | None:
+    """`agent` or `command` when `path` is one of the plugin's components, else None."""
+    real = os.path.abspath(path)
+    for sources, kind in ((plugin.agents, "agent"), (plugin.commands, "command")):
+        for source in map(os.path.abspath, sources):
+            if real == source or real.startswith(source + os.sep):
+                return kind
     return None
 
 
-def _walk(root: str, kind: str | None) -> Iterator[Target]:
-    # Each folder carries the names of its parts below the root, starting with the root's
-    # own real name (so `validate .` inside an agents/ folder works), and its scope: the
-    # nearest `agents/` folder at or above it, or None.
-    top = os.path.normpath(root)
-    stack: list[tuple[str, tuple[str, ...], str | None]] = [
-        (top, (os.path.basename(os.path.realpath(top)),), _agents_folder(top))
-    ]
-    while stack:
-        folder, parts, scope = stack.pop()
-        try:
-            with os.scandir(folder) as scan:
-                entries = {entry.name: entry for entry in scan}
-        except OSError:
-            continue
-        if SKILL_FILE in entries:  # the rest of a skill's folder is its own material
-            path = _shown(os.path.join(folder, SKILL_FILE))
-            yield Target(path, path, kind or "skill", "")
-            continue
-        if MANIFEST_NAME in entries:
-            yield from _manifest_agents(folder, kind)
-        yield from _folder_files(folder, parts, entries, kind, scope)
-        for name, entry in entries.items():
-            if _walkable(name) and entry.is_dir(follow_symlinks=False):
-                child_scope = os.path.abspath(entry.path) if name == "agents" else scope
-                stack.append((entry.path, (*parts, name), child_scope))
+def _plugin_above(path: str) -> Plugin | None:
+    for folder in ancestors(path):
+        if plugins.is_plugin_root(folder):
+            return plugins.load_plugin(folder)
+    return None
 
 
-def _folder_files(
-    folder: str,
-    parts: tuple[str, ...],
-    entries: dict[str, os.DirEntry[str]],
-    kind: str | None,
-    scope: str | None,
-) -> Iterator[Target]:
-    folder_kind = kind or kind_of(parts, "")
-    if folder_kind is None:
-        return  # not under an agents/ or commands/ folder (skill folders never get here)
-    for name, entry in entries.items():
-        if name.endswith(".md") and name != "README.md" and entry.is_file():
-            scope = scope or os.path.abspath(folder)
-            path = _shown(entry.path)
-            yield Target(path, path, folder_kind, scope)
+def _under_claude(parts: Sequence[str]) -> bool:
+    return ".claude" in parts
 
 
-def _shown(path: str) -> str:
-    """`x.md` rather than `./x.md` when walking the current folder."""
-    return path[2:] if path.startswith("./") else path
+def _in_skill(path: str) -> bool:
+    """`path` is material inside a skill folder (`skills/<name>/` holding a SKILL.md)."""
+    for folder in ancestors(path):
+        parent = os.path.basename(os.path.dirname(os.path.abspath(folder)))
+        if parent == "skills" and os.path.isfile(os.path.join(folder, SKILL_FILE)):
+            return True
+    return False
 
 
-def _walkable(name: str) -> bool:
-    hidden_ok = name in (".claude", MANIFEST_NAME)
-    return name not in SKIPPED_DIRS and (not name.startswith(".") or hidden_ok)
-
-
-def _manifest_agents(plugin: str, kind: str | None) -> Iterator[Target]:
-    """Agent files a plugin manifest lists outside the `agents/` convention."""
-    from lam_bot.validator.source import read_limited
-
-    try:
-        data = read_limited(os.path.join(plugin, MANIFEST), MANIFEST_MAX_BYTES)
-        if data is None or b'"agents"' not in data:
-            return  # most manifests leave agents to the folder convention
-        import json  # only plugins that list agents pay for it
-
-        manifest = json.loads(data)
-    except (OSError, ValueError):
-        return
-    entries = manifest.get("agents") if isinstance(manifest, dict) else None
-    if isinstance(entries, str):
-        entries = [entries]
-    for entry in entries if isinstance(entries, list) else []:
-        if not isinstance(entry, str):
-            continue
-        path = os.path.join(plugin, entry)
-        files = _markdown_in(path) if os.path.isdir(path) else [path]
-        for file in files:
-            if os.path.isfile(file):
-                display = os.path.normpath(file)
-                yield Target(display, display, kind or "agent", _scope(display, plugin))
-
-
-def _markdown_in(folder: str) -> list[str]:
-    try:
-        with os.scandir(folder) as scan:
-            return sorted(entry.path for entry in scan if entry.name.endswith(".md"))
-    except OSError:
-        return []
+def _ignore(message: str) -> None:
+    """Notes nobody asked for."""

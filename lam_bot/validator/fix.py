@@ -1,14 +1,25 @@
-"""`--fix`: safe rewrites of agent frontmatter, in place, the body kept byte for byte.
+"""`--fix`: safe rewrites of frontmatter, in place, the body kept byte for byte.
 
-Each fix touches only the frontmatter lines it is about and keeps the file's BOM and
-line ends; after each one the frontmatter is parsed again, so later fixes see the
-result. Fixes, in order:
-- a `description` whose unquoted `: ` breaks the YAML is double-quoted;
-- `allowed-tools:` in an agent (without `tools:`) is renamed `tools:`;
-- a YAML list or flow array in `tools` / `disallowedTools` becomes a comma string;
-- legacy tool names become their current ones (Task -> Agent; names that are simply
-  gone are left for the validator to report).
-Running it again changes nothing. Files are written atomically.
+Fixes, in order (agents, skills and commands alike unless said):
+- a UTF-8 byte order mark is removed (Claude Code does not register an agent file that
+  starts with one: anthropics/claude-code #73158);
+- every simple one-line `key: value` whose value loads only through Claude Code's second
+  YAML pass (which quotes such lines when the frontmatter does not parse) is
+  double-quoted: `description: Use when: x`, `paths: **/x`, `argument-hint: [a] [b]`;
+- agents: `allowed-tools:` (without `tools:`) is renamed `tools:`;
+- agents: a YAML list or flow array in `tools` / `disallowedTools` becomes a comma string;
+- agents: legacy tool names become their current ones (Task -> Agent; names that are
+  simply gone are left for the validator to report).
+
+Safe by construction:
+- lines are the parser's lines (`source.split_lines`), and only lines between the
+  opening and closing `---` are ever replaced; the rest is compared at the end;
+- fixes repeat until nothing changes, so a second run changes nothing;
+- a fix that would add an error the file did not have is not applied;
+- only regular files reached inside the given paths without a symlink are written,
+  read with the validator's size limit and without blocking on FIFOs or devices;
+  read-only files and files with several hard links are skipped with a note; the file
+  is compared with what was read just before it is replaced, and skipped if it changed.
 """
 
 from __future__ import annotations
@@ -16,135 +27,260 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Sequence
-from pathlib import Path
+from collections import Counter
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from lam_bot.catalog import Catalog, catalog_for
 from lam_bot.errors import InputError
-from lam_bot.files import atomic_write
-from lam_bot.validator.discover import discover
-from lam_bot.validator.frontmatter import Document, parse_document
-from lam_bot.validator.source import MAX_BYTES
+from lam_bot.files import replace_if_unchanged
+from lam_bot.validator.discover import Target, discover
+from lam_bot.validator.frontmatter import FIRST_LINE, Document, parse_document, simple_line
+from lam_bot.validator.model import ERROR
+from lam_bot.validator.source import MAX_BYTES, NotRegularFile, read_regular, split_lines
 from lam_bot.validator.tools import base_name, split_tools
 
 TOOL_KEYS = ("tools", "disallowedTools")
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-_PLAIN_DESCRIPTION = re.compile(r"(description:[ \t]+)([^'\"|>&*!%@`\s].*?)[ \t]*")
+LENIENT = "frontmatter-lenient"
+BOM = "\ufeff"
+# Rounds of all fixes; each round that changes something makes the file closer to its
+# fixed point, which every fixture reaches in two.
+MAX_ROUNDS = 4
+# Not allowed raw in a YAML double-quoted scalar (non-printable or line breaks).
+_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 class Change(NamedTuple):
-    """One rewrite, reported as `path:line: message`."""
+    """One rewrite (`applied`), or a file left alone and why: `path:line: message`."""
 
     path: str
     line: int
     message: str
+    applied: bool = True
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
 
 
 class _Text(NamedTuple):
-    lines: list[str]  # each with its own line end
+    lines: list[str]  # each with its own line break, as `split_lines` cuts them
 
     def render(self) -> str:
         return "".join(self.lines)
 
     def document(self) -> Document:
-        text = "".join(line.rstrip("\r\n") + "\n" for line in self.lines)
-        return parse_document(text)
+        text = self.render()
+        if "\r" in text:  # the validator's normalisation; it keeps the line count
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return _parse(text)
 
     def ending(self, index: int) -> str:
         line = self.lines[index]
-        return line[len(line.rstrip("\r\n")) :] or "\n"
+        return line[len(_content(line)) :] or "\n"
+
+
+Found = list[tuple[int, str]]
+Fix = Callable[[_Text, Document, Catalog], "tuple[_Text, Found] | None"]
 
 
 def fix_paths(paths: Sequence[str | os.PathLike[str]], kind: str | None = None) -> list[Change]:
-    """Fix every agent file under `paths` in place; the changes made, in order."""
+    """Fix every file under `paths` in place; the changes made and the files skipped."""
     catalog = catalog_for(paths)
+    roots = [os.fspath(path) for path in paths]
     changes: list[Change] = []
     for target in discover(paths, kind):
-        if target.kind == "agent":
-            changes += fix_file(Path(target.path), target.display, catalog)
+        if not target.outside_plugin:  # a manifest listing paths outside: validate says so
+            changes += fix_target(target, roots, catalog)
     return changes
 
 
-def fix_file(path: Path, display: str, catalog: Catalog) -> list[Change]:
-    """Fix one agent file in place (nothing is written when nothing changes)."""
+def fix_target(target: Target, roots: Sequence[str], catalog: Catalog) -> list[Change]:
+    """Fix one discovered file in place, if it is safe to write; what was done or skipped.
+
+    Raises `InputError` when the fixed file cannot be written.
+    """
+    display = target.display
+    refused = _refusal(target, roots)
+    if refused:
+        return [Change(display, 0, f"not fixed: {refused}", applied=False)]
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return []
-        data = path.read_bytes()
-        original = data.decode("utf-8-sig")
+        data, info = read_regular(target.path, MAX_BYTES, follow=False)
+        original = data.decode("utf-8") if data is not None else None
+    except NotRegularFile:
+        return [Change(display, 0, "not fixed: not a regular file", applied=False)]
     except (OSError, UnicodeDecodeError):
-        return []  # the validator reports unreadable files
-    if "\0" in original:
-        return []
-    text, found = fix_text(original, catalog)
+        return []  # the validator reports unreadable files (a symlink is refused above)
+    if original is None or data is None or "\0" in original:
+        return []  # too large or binary: the validator says so
+    text, found = fix_text(original, catalog, target.kind, display)
     if not found:
         return []
-    prefix = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
+    skip = _unwritable(info)
+    if skip:
+        return [Change(display, 0, f"not fixed: {skip} ({len(found)} fixes)", applied=False)]
     try:
-        atomic_write(path, (prefix + text).encode("utf-8"))
+        written = replace_if_unchanged(target.path, data, info, text.encode("utf-8"))
     except OSError as exc:
         raise InputError(f"{display}: cannot write the fixes: {exc.strerror or exc}") from None
+    if not written:
+        return [Change(display, 0, "not fixed: the file changed while it was read", False)]
     return [Change(display, line, message) for line, message in found]
 
 
-def fix_text(original: str, catalog: Catalog) -> tuple[str, list[tuple[int, str]]]:
-    """The fixed text (without BOM) and the (line, message) of each change."""
-    text = _Text(_LINE.findall(original))
-    if not text.lines or text.lines[0].rstrip() != "---":
-        return original, []
-    changes: list[tuple[int, str]] = []
-    for fix in (_quote_description, _rename_allowed_tools, _tools_lists, _legacy_names):
-        document = text.document()
-        outcome = fix(text, document, catalog)
-        if outcome is not None:
-            text, found = outcome
-            changes += found
-    return text.render(), changes
+def _refusal(target: Target, roots: Sequence[str]) -> str:
+    """Why `target` must not be written, or ""."""
+    if os.path.islink(target.path):
+        return "a symlink (fixes never follow nor replace one)"
+    if not any(_reached_inside(target.path, root) for root in roots):
+        return "reached through a symlink or outside the paths given"
+    return ""
+
+
+def _reached_inside(path: str, root: str) -> bool:
+    """`path` lies under `root` (or is it) as written, with no symlink below `root`."""
+    lexical, top = os.path.abspath(path), os.path.abspath(root)
+    if lexical != top and not lexical.startswith(top.rstrip("/") + "/"):
+        return False
+    return os.path.realpath(path) == os.path.realpath(root) + lexical[len(top) :]
+
+
+def _unwritable(info: os.stat_result) -> str:
+    if not info.st_mode & 0o200:
+        return "read-only file"
+    if info.st_nlink > 1:
+        return f"{info.st_nlink} hard links to this file (a rewrite would split them)"
+    return ""
+
+
+def fix_text(
+    original: str, catalog: Catalog, kind: str = "agent", path: str = "<memory>"
+) -> tuple[str, Found]:
+    """The fixed text and the (line, message) of each change; `original` as decoded."""
+    changes: Found = []
+    text = original
+    if text.startswith(BOM):
+        text = text[len(BOM) :]
+        changes.append((1, "removed the UTF-8 byte order mark (Claude Code skips such agents)"))
+    fixed = _Text(split_lines(text))
+    document = fixed.document()
+    if not document.has_frontmatter or document.body_line <= FIRST_LINE:
+        return text, changes
+    if any(f.rule == "frontmatter-unterminated" for f in document.findings):
+        return text, changes
+    tail = fixed.lines[document.body_line - 2 :]  # the closing `---` line and the body
+    fixed, found = _fix_rounds(fixed, document, catalog, _steps(kind), (kind, path))
+    if fixed.lines[len(fixed.lines) - len(tail) :] != tail:
+        return text, changes  # cannot happen: fixes replace frontmatter lines only
+    return fixed.render(), changes + found
+
+
+def _steps(kind: str) -> tuple[Fix, ...]:
+    if kind == "agent":
+        return (_quote_lenient, _rename_allowed_tools, _tools_lists, _legacy_names)
+    return (_quote_lenient,)
+
+
+def _fix_rounds(
+    text: _Text, document: Document, catalog: Catalog, steps: tuple[Fix, ...], of: tuple[str, str]
+) -> tuple[_Text, Found]:
+    found: Found = []
+    errors: Counter[str] | None = None  # counted once a fix is proposed: most files have none
+    for _ in range(MAX_ROUNDS):
+        progress = False
+        for step in steps:
+            outcome = step(text, document, catalog)
+            if outcome is None:
+                continue
+            candidate, changes = outcome
+            errors = _errors(text, of, catalog) if errors is None else errors
+            after = _errors(candidate, of, catalog)
+            if after - errors:
+                continue  # it would add an error the file did not have
+            text, document, errors, progress = candidate, candidate.document(), after, True
+            found += changes
+        if not progress:
+            break
+    return text, found
+
+
+@lru_cache(maxsize=4)  # a fix parses its candidate, then checks it: one parse
+def _parse(text: str) -> Document:
+    return parse_document(text)
+
+
+def _errors(text: _Text, of: tuple[str, str], catalog: Catalog) -> Counter[str]:
+    """How many errors of each rule the validator finds in `text` (what check_text finds
+    in the frontmatter and body; the file-level checks are the same before and after)."""
+    from lam_bot.validator.rules import RULES
+
+    kind, path = of
+    document = text.document()
+    findings = [*document.findings, *RULES[kind](document, path, catalog)]
+    return Counter(f.rule for f in findings if f.severity == ERROR)
+
+
+def _content(line: str) -> str:
+    """`line` without its line break."""
+    return line.rstrip("\r\n\x85\u2028\u2029")
 
 
 def _replace(text: _Text, start: int, end: int, new: list[str]) -> _Text:
     return text._replace(lines=text.lines[:start] + new + text.lines[end:])
 
 
-def _quote_description(
-    text: _Text, document: Document, catalog: Catalog
-) -> tuple[_Text, list[tuple[int, str]]] | None:
-    if not any(f.rule == "frontmatter-yaml" for f in document.findings):
+def _frontmatter(document: Document) -> range:
+    """Indexes (in `_Text.lines`) of the lines between the opening and closing `---`."""
+    return range(1, document.body_line - 2)
+
+
+def _quote_lenient(text: _Text, document: Document, catalog: Catalog) -> tuple[_Text, Found] | None:
+    """Quote the values that load only through Claude Code's second YAML pass: the lines
+    the validator warns about (`frontmatter-lenient`, see `frontmatter.lenient_lines`)."""
+    lenient = [f.line for f in document.findings if f.rule == LENIENT]
+    if not lenient or not document.parsed:
         return None
-    for index, line in enumerate(text.lines[1:], 1):
-        if line.rstrip() == "---":
-            break
-        match = _PLAIN_DESCRIPTION.fullmatch(line.rstrip("\r\n"))
-        if match is None or ": " not in match.group(2) or " #" in match.group(2):
-            continue
-        quoted = json.dumps(match.group(2), ensure_ascii=False)
-        fixed = _replace(text, index, index + 1, [match.group(1) + quoted + text.ending(index)])
-        if fixed.document().parsed:
-            return fixed, [(index + 1, "quoted `description` (an unquoted `: ` broke the YAML)")]
-    return None
+    lines, found = list(text.lines), []
+    for line in lenient:
+        index = line - 1
+        content = _content(lines[index])
+        entry = simple_line(content) if index in _frontmatter(document) else None
+        if entry is None:
+            return None
+        key, value = entry
+        lines[index] = f"{key}: {_double_quoted(value)}{lines[index][len(content) :]}"
+        message = f"quoted `{key}` (it loads only through Claude Code's second YAML pass)"
+        found.append((line, message))
+    fixed = text._replace(lines=lines)
+    loads = fixed.document()
+    strict = loads.parsed and all(f.rule != LENIENT for f in loads.findings)
+    return (fixed, found) if strict else None
+
+
+def _double_quoted(value: str) -> str:
+    """`value` as a YAML double-quoted scalar (JSON's escapes are YAML's)."""
+    if value.isprintable() and '"' not in value and "\\" not in value and value.isascii():
+        return f'"{value}"'
+    quoted = json.dumps(value, ensure_ascii=False)
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
 def _rename_allowed_tools(
     text: _Text, document: Document, catalog: Catalog
-) -> tuple[_Text, list[tuple[int, str]]] | None:
+) -> tuple[_Text, Found] | None:
     field = document.fields.get("allowed-tools")
     if field is None or "tools" in document.fields or field.col != 1:
         return None
     index = field.line - 1
     line = text.lines[index]
-    if not line.startswith("allowed-tools"):
+    if not line.startswith("allowed-tools") or index not in _frontmatter(document):
         return None
     fixed = _replace(text, index, index + 1, ["tools" + line[len("allowed-tools") :]])
     return fixed, [(field.line, "renamed `allowed-tools` to `tools` (agents read `tools`)")]
 
 
-def _tools_lists(
-    text: _Text, document: Document, catalog: Catalog
-) -> tuple[_Text, list[tuple[int, str]]] | None:
+def _tools_lists(text: _Text, document: Document, catalog: Catalog) -> tuple[_Text, Found] | None:
     for key in TOOL_KEYS:
         field = document.fields.get(key)
         if field is None or not isinstance(field.value, list) or field.col != 1:
@@ -155,21 +291,21 @@ def _tools_lists(
         nodes = field.node.value
         flow = getattr(field.node, "flow_style", False)
         last = field.node.end_mark.line if flow else nodes[-1].end_mark.line
-        start, end = field.line - 1, last + 2  # node lines count from the frontmatter's line 2
+        start, end = field.line - 1, last + FIRST_LINE  # marks count from the file's line 2
+        if end - 1 not in _frontmatter(document):
+            continue
         if any("#" in line for line in text.lines[start:end]):
             continue  # a comment would be lost
         names = _dedupe([_current(i.strip(), catalog) for i in items])
-        new = [f"{key}: {', '.join(names)}{text.ending(start)}"]
+        new = [f"{key}: {', '.join(names)}{text.ending(end - 1)}"]
         renamed = " (legacy names updated)" if names != [i.strip() for i in items] else ""
         message = f"`{key}` list -> comma string{renamed}"
         return _replace(text, start, end, new), [(field.line, message)]
     return None
 
 
-def _legacy_names(
-    text: _Text, document: Document, catalog: Catalog
-) -> tuple[_Text, list[tuple[int, str]]] | None:
-    changes: list[tuple[int, str]] = []
+def _legacy_names(text: _Text, document: Document, catalog: Catalog) -> tuple[_Text, Found] | None:
+    changes: Found = []
     for key in TOOL_KEYS:
         field = document.fields.get(key)
         node = field.node if field else None
@@ -178,14 +314,16 @@ def _legacy_names(
         style = getattr(node, "style", None) or ""
         if node.start_mark.line != node.end_mark.line or style not in ("", "'", '"'):
             continue  # only single-line values: plain or quoted
-        index = node.start_mark.line + 1  # frontmatter line 0 is the file's second line
+        index = node.start_mark.line + FIRST_LINE - 1
+        if index not in _frontmatter(document):
+            continue
         line = text.lines[index]
         shift = node.start_mark.column + len(style)
         for offset, entry in reversed(split_tools(field.value)):
             name = base_name(entry)
             current = catalog.legacy.get(name) if name not in catalog.tools else None
-            if current:
-                at = shift + offset
+            at = shift + offset
+            if current and line[at : at + len(name)] == name:
                 line = line[:at] + current + line[at + len(name) :]
                 changes.append((index + 1, f"legacy tool `{name}` -> `{current}` in `{key}`"))
         text = _replace(text, index, index + 1, [line])

@@ -4,6 +4,11 @@ The YAML goes through libyaml's event parser (`yaml.CSafeLoader`) and a small co
 of our own that keeps every node's position, refuses anchors and aliases (so an alias
 bomb stops at its first anchor, long before it can expand), refuses duplicate keys
 (Claude Code's parser drops the whole frontmatter on them) and limits nesting depth.
+
+When the YAML does not parse, it is parsed a second time the way Claude Code 2.1.332
+does (`claude plugin validate` loads such files): every simple one-line `key: value`
+line whose value does not parse on its own is quoted. A file that parses then loads,
+with a `frontmatter-lenient` warning on each quoted line (see `lenient_lines`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from lam_bot.validator.model import Finding, error, one_line
+from lam_bot.validator.model import ERROR, Finding, error, one_line, warning
+from lam_bot.validator.source import line_at, split_lines
 
 MAX_DEPTH = 64
 # Where an anchor (`&a`) or alias (`*a`) could begin; a `*` inside `Bash(git:*)` cannot.
@@ -44,8 +50,8 @@ class Document(NamedTuple):
 
     @property
     def parsed(self) -> bool:
-        """True when the frontmatter is absent or parsed into a mapping."""
-        return not self.findings
+        """True when the frontmatter is absent or parsed into a mapping (maybe leniently)."""
+        return all(finding.severity != ERROR for finding in self.findings)
 
 
 class _Reject(Exception):
@@ -62,16 +68,22 @@ def position(node: yaml.Node) -> tuple[int, int]:
 def parse_document(text: str) -> Document:
     """Split `text` (already normalised to `\\n`) and parse its frontmatter."""
     first_end = text.find("\n")
-    if (text if first_end < 0 else text[:first_end]).rstrip() != "---":
+    if not _is_fence(text if first_end < 0 else text[:first_end]):
         return Document(text, False, {}, text, 1, ())
     closing = _closing_line(text, first_end)
     if closing is None:
         finding = error(1, 1, "frontmatter-unterminated", "frontmatter has no closing `---` line")
-        return Document(text, True, {}, "", text.count("\n") + 2, (finding,))
+        return Document(text, True, {}, "", line_at(text, len(text)) + 1, (finding,))
     start, end = closing
     fields, findings = _parse_yaml(text[first_end + 1 : start - 1])
-    body_line = text.count("\n", 0, start) + 2
+    body_line = line_at(text, end) + 1
     return Document(text, True, fields, text[end + 1 :], body_line, findings)
+
+
+def _is_fence(line: str) -> bool:
+    """A `---` line; trailing blanks allowed, but no libyaml line break (which would
+    make it two lines to the parser and shift every position after it)."""
+    return line.rstrip() == "---" and line.isascii()
 
 
 def _closing_line(text: str, first_end: int) -> tuple[int, int] | None:
@@ -81,7 +93,7 @@ def _closing_line(text: str, first_end: int) -> tuple[int, int] | None:
         start = at + 1
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
-        if text[start:end].rstrip() == "---":
+        if _is_fence(text[start:end]):
             return start, end
         at = text.find("\n---", end)
     return None
@@ -89,20 +101,104 @@ def _closing_line(text: str, first_end: int) -> tuple[int, int] | None:
 
 def _parse_yaml(source: str) -> tuple[dict[str, Field], tuple[Finding, ...]]:
     tab = ("\n" + source).find("\n\t")  # where the first line that starts with a tab starts
-    if tab >= 0:
-        message = "tab used as indentation in frontmatter (YAML allows spaces only)"
-        line = source.count("\n", 0, tab) + FIRST_LINE
-        return {}, (error(line, 1, "frontmatter-tab", message),)
+    if tab < 0:
+        return _parse_spaces(source)
+    # YAML allows spaces only, but Claude Code's parser reads a tab-indented block
+    # (`metadata:` then `<tab>x: 1`) as indented: `claude plugin validate` 2.1.332 loads it.
+    fields, findings = _parse_spaces(_TAB_INDENT.sub(_expand_tabs, source))
+    if any(finding.severity == ERROR for finding in findings):
+        return fields, findings
+    line = line_at(source, tab) + FIRST_LINE - 1
+    message = "tab used as indentation: Claude Code reads it, YAML and other tools do not"
+    return fields, (warning(line, 1, "frontmatter-tab", message), *findings)
+
+
+_TAB_INDENT = re.compile(r"^[ \t]*\t[ \t]*", re.MULTILINE)
+
+
+def _expand_tabs(match: re.Match[str]) -> str:
+    return match.group().replace("\t", "  ")
+
+
+def _parse_spaces(source: str) -> tuple[dict[str, Field], tuple[Finding, ...]]:
     try:
         root = _compose(source)
         return _fields(root), ()
     except _Reject as exc:
         return {}, (exc.finding,)
     except yaml.MarkedYAMLError as exc:
-        return {}, (_yaml_finding(exc),)
+        return _second_pass(source, _yaml_finding(exc))
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
         message = f"frontmatter YAML cannot be read: {one_line(str(exc))}"
         return {}, (error(FIRST_LINE, 1, "frontmatter-yaml", message),)
+
+
+_KEY = re.compile(r"[A-Za-z_][\w-]*")
+
+
+def simple_line(line: str) -> tuple[str, str] | None:
+    """(key, value) of a simple one-line entry: an unindented key, `:`, blanks, a value
+    (Claude Code's second pass), or None. Linear: no regular expression over the value."""
+    key, colon, rest = line.partition(":")
+    value = rest.strip(" \t")
+    if colon and rest[:1] in (" ", "\t") and value and _KEY.fullmatch(key):
+        return key, value
+    return None
+
+
+def lenient_lines(source: str) -> dict[int, str]:
+    """The frontmatter lines (0-based index -> quoted line) Claude Code's second pass quotes.
+
+    Claude Code 2.1.332 parses frontmatter again after quoting the values of simple
+    one-line `key: value` lines that fail on their own (`description: Use when: x`,
+    `argument-hint: [a] [b]`, `paths: **/x`); values that parse alone are left as they
+    are (`claude plugin validate` still reports `description: [1, 2]` as an array in
+    such a file). Lines are the parser's (`split_lines`), so indexes are YAML lines.
+    """
+    quoted = {}
+    for index, line in enumerate(split_lines(source)):
+        entry = simple_line(line.rstrip("\n\x85\u2028\u2029"))
+        if entry is None or _parses_alone(*entry):
+            continue
+        key, value = entry
+        value = value.replace("\\", "\\\\").replace('"', '\\"')
+        quoted[index] = f'{key}: "{value}"'
+    return quoted
+
+
+def _parses_alone(key: str, value: str) -> bool:
+    if ": " in value or value.endswith(":") or value[0] in "%@`":
+        return False  # a mapping value where none may start, or a reserved indicator
+    if value[0] not in "-?:,[]{}#&*!|>'\"" and " #" not in value:
+        return True  # nothing YAML could read as more than a plain string
+    try:
+        for _ in yaml.parse(f"{key}: {value}", Loader=yaml.CSafeLoader):
+            pass
+    except yaml.YAMLError:
+        return False
+    return True
+
+
+def _second_pass(source: str, failure: Finding) -> tuple[dict[str, Field], tuple[Finding, ...]]:
+    """The fields as Claude Code's second pass reads them, or the first pass's failure."""
+    if failure.rule != "frontmatter-yaml":
+        return {}, (failure,)
+    quoted = lenient_lines(source)
+    if not quoted:
+        return {}, (failure,)
+    lines = split_lines(source)
+    for index, line in quoted.items():
+        lines[index] = line + lines[index][len(lines[index].rstrip("\n\x85\u2028\u2029")) :]
+    try:
+        fields = _fields(_compose("".join(lines)))
+    except (_Reject, yaml.YAMLError):
+        return {}, (failure,)
+    warnings = []
+    for index in sorted(quoted):
+        key = quoted[index].split(":", 1)[0]
+        message = f"`{key}` loads only through Claude Code's second YAML pass: quote its value"
+        warnings.append(warning(index + FIRST_LINE, 1, "frontmatter-lenient", message))
+    return fields, tuple(warnings)
 
 
 def _yaml_finding(exc: yaml.MarkedYAMLError) -> Finding:
@@ -129,10 +225,24 @@ def _fields(root: yaml.Node | None) -> dict[str, Field]:
 
 
 def _construct(node: yaml.Node) -> Any:
-    """The Python value of a node; plain strings skip the constructor's overhead."""
+    """The Python value of a node; plain strings skip the constructor's overhead.
+
+    A value its tag cannot build (`!!bool maybe`, `!!int ''`, `!!timestamp x`, an
+    unhashable key) is a `frontmatter-yaml` error on this file, whatever the
+    constructor raises: a tag's constructor may raise anything.
+    """
     if isinstance(node, yaml.ScalarNode) and node.tag == _STR_TAG:
         return node.value
-    return yaml.constructor.SafeConstructor().construct_document(node)
+    try:
+        return yaml.constructor.SafeConstructor().construct_document(node)
+    except Exception as exc:  # any constructor failure is the file's error
+        if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark and exc.problem:
+            mark, problem = exc.problem_mark, exc.problem
+        else:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            mark, problem = node.start_mark, f"a `{tag}` value that its tag cannot build"
+        message = f"frontmatter YAML value cannot be read: {one_line(problem)}"
+        raise _Reject("frontmatter-yaml", mark, message) from None
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -149,25 +259,33 @@ def _compose(text: str) -> yaml.Node | None:
 
 
 def _check_tree(root: yaml.Node | None) -> None:
-    stack = [(root, 0)] if root is not None else []
-    seen_nodes: set[int] = set()
+    """Refuse duplicate keys and deep nesting in a tree libyaml composed.
+
+    Only called when the text holds no anchor or alias (see `_compose`), so no node is
+    shared; scalars are never pushed, which keeps a mapping of many keys cheap.
+    """
+    if root is None or isinstance(root, yaml.ScalarNode):
+        return
+    scalar = yaml.ScalarNode
+    stack = [(root, 0)]
     while stack:
         node, depth = stack.pop()
-        if id(node) in seen_nodes:  # a node reached twice is an alias
-            raise _Reject("frontmatter-alias", node.start_mark, "YAML aliases are not allowed")
-        seen_nodes.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            continue
         if depth >= MAX_DEPTH:
             message = f"frontmatter nests deeper than {MAX_DEPTH} levels"
             raise _Reject("frontmatter-too-deep", node.start_mark, message)
         if isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
             for key, value in node.value:
-                _Composer.check_duplicate(key, seen)
-                stack += [(key, depth + 1), (value, depth + 1)]
+                if isinstance(key, scalar):
+                    if key.value in seen:
+                        _Composer.check_duplicate(key, seen)
+                    seen.add(key.value)
+                else:
+                    stack.append((key, depth + 1))
+                if not isinstance(value, scalar):
+                    stack.append((value, depth + 1))
         else:
-            stack += [(child, depth + 1) for child in node.value]
+            stack += [(child, depth + 1) for child in node.value if not isinstance(child, scalar)]
 
 
 class _Composer:

@@ -13,11 +13,15 @@ from typing import Any
 
 import yaml
 
-from lam_bot.catalog import Catalog
+from lam_bot.catalog import REMOVED_IN, Catalog
 from lam_bot.validator.frontmatter import Field, position
 from lam_bot.validator.model import Finding, error, warning
 
-_MCP = re.compile(r"mcp__[\w.\-]+(__(\*|[\w.\-]+))?")
+# mcp__server, mcp__server__tool, mcp__server__*: the name part already takes `__tool`,
+# and one quantifier over those characters keeps a failing match linear.
+# Distinct entries of one field that get a did-you-mean hint; the rest are reported plainly.
+MAX_HINTED = 64
+_MCP = re.compile(r"mcp__[\w.\-]+(?:__\*)?")
 _TOKEN = re.compile(r"[^,\s]+")  # an entry of a list split on commas and blanks
 _SPECIFIED = re.compile(r"([A-Za-z][\w-]*)\((.*)\)", re.DOTALL)
 
@@ -112,21 +116,30 @@ def _distance(a: str, b: str, limit: int) -> int:
 
 
 def entry_findings(
-    entry: str, key: str, catalog: Catalog, line: int, col: int, subagent_mode: str | None
+    entry: str,
+    key: str,
+    catalog: Catalog,
+    line: int,
+    col: int,
+    subagent_mode: str | None,
+    hint: bool = True,
 ) -> list[Finding]:
-    """Findings for one entry; `subagent_mode`: the agent's permissionMode, None elsewhere."""
+    """Findings for one entry; `subagent_mode`: the agent's permissionMode, None elsewhere.
+
+    `hint=False` skips the did-you-mean search for an unknown name."""
     kind = classify(entry, catalog)
     name = base_name(entry)
     if kind == EMPTY:
         return [warning(line, col, "tool-empty", f"empty entry in `{key}` (a stray comma?)")]
     if kind == LEGACY:
         current = catalog.legacy[name]
-        hint = f"use `{current}`" if current else "it no longer exists; remove it"
-        return [warning(line, col, "tool-legacy", f"legacy tool `{name}` in `{key}`: {hint}")]
+        gone = f"removed in Claude Code {REMOVED_IN[name]}" if name in REMOVED_IN else "gone"
+        advice = f"use `{current}`" if current else f"it no longer exists ({gone}); remove it"
+        return [warning(line, col, "tool-legacy", f"legacy tool `{name}` in `{key}`: {advice}")]
     if kind == UNKNOWN:
-        close = suggest(name, catalog)
-        hint = f" (did you mean `{close}`?)" if close else ""
-        message = f"`{entry}` in `{key}` is not a Claude Code tool{hint}"
+        close = suggest(name, catalog) if hint else None
+        spelled = f" (did you mean `{close}`?)" if close else ""
+        message = f"`{entry}` in `{key}` is not a Claude Code tool{spelled}"
         return [error(line, col, "tool-unknown", message)]
     plan_exit = name == "ExitPlanMode" and subagent_mode == "plan"
     if subagent_mode is not None and name in catalog.not_for_subagents and not plan_exit:
@@ -190,8 +203,13 @@ def _entries(
     items: list[tuple[str, tuple[int, int]]], key: str, catalog: Catalog, mode: str | None
 ) -> list[Finding]:
     findings = []
+    known: dict[str, list[Finding]] = {}  # a long list repeats its entries: judge each once
     for entry, (line, col) in items:
-        findings.extend(entry_findings(entry, key, catalog, line, col, mode))
+        found = known.get(entry)
+        if found is None:
+            hint = len(known) < MAX_HINTED  # did-you-mean costs an edit distance per tool
+            found = known[entry] = entry_findings(entry, key, catalog, 0, 0, mode, hint)
+        findings += [finding._replace(line=line, col=col) for finding in found]
     return findings
 
 

@@ -50,8 +50,10 @@ def test_twenty_seeds_give_twenty_valid_plans_and_files(backend: MlxBackend) -> 
         checked = check_text(synthesis.text, f"{plan.agent.name}.md")
         # Random weights write noise: a file is either clean and scores 100, or the gate
         # refuses it for vacuous content (never an error, never 100 with findings).
-        assert {d.rule for d in checked.diagnostics} <= VACUOUS_RULES, (seed, checked.diagnostics)
-        assert (checked.score == 100) == (not checked.diagnostics), (seed, checked.rubric)
+        # (Risk findings, if noise ever spells one, are the reviewer's and cost no points.)
+        rules = {d.rule for d in checked.diagnostics if not d.rule.startswith("risk-")}
+        assert rules <= VACUOUS_RULES, (seed, checked.diagnostics)
+        assert (checked.score == 100) == (not rules), (seed, checked.rubric)
         _, block, _ = synthesis.text.split("---\n", 2)
         fields = yaml.safe_load(block)
         assert fields["name"] == plan.agent.name

@@ -108,9 +108,13 @@ def plans(draw: st.DrawFn) -> Plan:
 def test_any_plan_scores_100_without_diagnostics(plan: Plan) -> None:
     # Loops never cost points; strings with no words (random text is full of them) are
     # vacuous content, which the gate refuses rather than synthesis hiding it.
+    # Random text may also hold what the risk review shows the reviewer (`<!--`, Hangul
+    # fillers, which are letters to Unicode): those are not the synthesis's to hide.
     result = check_text(synthesize(plan).text, f"{plan.agent.name}.md", kind="agent")
-    assert {d.rule for d in result.diagnostics} <= VACUOUS_RULES
-    assert (result.score == 100) == (not result.diagnostics)
+    other = {d.rule for d in result.diagnostics if not d.rule.startswith("risk-")}
+    assert other <= VACUOUS_RULES
+    vacuous = [d for d in result.diagnostics if d.rule in VACUOUS_RULES]
+    assert (result.score == 100) == (not vacuous)
 
 
 @given(st.lists(st.sampled_from(["a", "b", "A", "c"]), max_size=60))

@@ -55,7 +55,7 @@ def test_the_action_installs_mlx_only_on_apple_silicon() -> None:
 def test_agent_request_workflow_permissions_and_concurrency() -> None:
     workflow = load("workflows/agent-request.yml")
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as a boolean
-    assert set(triggers["issues"]["types"]) == {"labeled", "opened"}
+    assert triggers["issues"]["types"] == ["labeled"]  # `opened` then `labeled`: one run
     assert triggers["issue_comment"]["types"] == ["created"]
     assert workflow["permissions"] == {}
     assert workflow["concurrency"] == {
@@ -73,3 +73,15 @@ def test_validate_workflow_runs_the_github_reporter() -> None:
     runs = [s.get("run", "") for s in workflow["jobs"]["validate"]["steps"]]
     assert "lam-bot validate --format github ." in runs
     assert workflow["jobs"]["validate"]["runs-on"] == "ubuntu-latest"
+
+
+def test_agent_request_workflow_filters_before_a_runner_starts() -> None:
+    condition = " ".join(load("workflows/agent-request.yml")["jobs"]["agent"]["if"].split())
+    for expected in (
+        "github.event.sender.type != 'Bot'",
+        "github.event.label.name == 'agent-request'",
+        "startsWith(github.event.comment.body, '/lam-bot regenerate')",
+        "contains(github.event.issue.labels.*.name, 'agent-request')",
+        "github.event.comment.author_association",
+    ):
+        assert expected in condition

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from lam_bot.cli import cli
-from tests.github.conftest import BRANCH, PATH, TOKEN, payload, write_event
+from tests.github.conftest import BRANCH, HAPPY_CALLS, PATH, TOKEN, payload, write_event
 from tests.support.fake_github import FakeGitHub
 from tests.support.fake_openai import FakeOpenAI, Reply, plan_reply
 from tests.support.plans import example_plan
@@ -82,6 +84,24 @@ def test_labelled_issue_becomes_a_pull_request(
     assert "| openai | `fake-lam` |" in github.pulls[2]["body"]
     sent = openai_server.requests[0]["messages"][-1]["content"]
     assert "Monitor my Docker containers" in sent and "Alert above 80%" in sent
+
+
+def test_happy_path_with_pygithubs_own_pacing(
+    github: FakeGitHub, env: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """PyGithub's own defaults (1 s between writes, 0.25 s between requests), as every real
+    run has them: the throttle's "sleeping …" log records must not disturb the count."""
+    for name in ("TIMEOUT", "BACKOFF", "WRITE_INTERVAL"):
+        del env[f"LAM_BOT_GITHUB_{name}"]
+    caplog.set_level(logging.DEBUG, logger="github")
+
+    result = invoke(env)
+
+    assert result.exit_code == 0, result.output
+    assert any("sleeping" in r.getMessage() for r in caplog.records)  # the throttle did wait
+    assert github.calls() == HAPPY_CALLS
+    assert f"{len(HAPPY_CALLS)} GitHub API requests" in result.stderr
+    assert outputs(env)["status"] == "published" and len(github.pulls) == 1
 
 
 def test_the_token_never_reaches_logs_comments_or_the_pull_request(
@@ -167,6 +187,10 @@ def test_dry_run_writes_nothing_to_github(
     assert github.pulls == {} and github.comments == {} and list(github.refs) == ["main"]
     assert (tmp_path / PATH).read_text().startswith("---\nname: docker-memory-monitor")
     assert "would open a draft pull request lam-bot/issue-1 -> main" in result.stderr
+    assert "would create branch lam-bot/issue-1" in result.stderr
+    # Nothing is said as if it had happened.
+    for done in (": created", ": opened", ": committed", "#0"):
+        assert done not in result.stderr
     assert result.stdout.startswith("Add docker-memory-monitor agent")
     assert "Closes #1" in result.stdout
 
@@ -257,8 +281,100 @@ def test_pull_requests_not_allowed_says_which_setting(
 
 
 def test_other_events_are_ignored(github: FakeGitHub, env: dict[str, str]) -> None:
+    """Another event: nothing asked, and the reason said."""
     env["GITHUB_EVENT_NAME"] = "pull_request"
     result = invoke(env)
     assert result.exit_code == 0 and github.requests == []
     assert "pull_request events are not handled" in result.stderr
     assert outputs(env)["status"] == "ignored"
+
+
+INJECTED = "\n::warning title=INJECTED::x\n::add-mask::Monitors\n"
+
+
+def _command_lines(text: str) -> list[str]:
+    """Lines the runner would read as workflow commands, outside stop-commands blocks."""
+    found, stop = [], None
+    for line in text.splitlines():
+        if stop is not None:
+            stop = None if line == f"::{stop}::" else stop
+        elif line.startswith("::stop-commands::"):
+            stop = line.removeprefix("::stop-commands::")
+        elif line.lstrip().startswith("::"):
+            found.append(line)
+    return found
+
+
+def test_a_plan_cannot_issue_workflow_commands_through_errors(
+    github: FakeGitHub, openai_server: FakeOpenAI, env: dict[str, str]
+) -> None:
+    plan = example_plan()
+    plan["agent"][INJECTED] = "x"  # pydantic names the key in its error's location
+    openai_server.queue(plan_reply(plan))
+
+    result = invoke(env, "--attempts", "1")
+
+    assert result.exit_code == 1
+    assert "INJECTED" in result.stderr  # the message still says what was wrong
+    assert _command_lines(result.output) == []
+    assert result.stderr.splitlines()[-1].startswith("Error: ")
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text()
+    assert "INJECTED" in summary and _command_lines(summary) == []
+    assert _command_lines(github.issue_comments(1)[0]["body"]) == []
+
+
+def test_untrusted_text_in_the_pull_request_is_inert(
+    github: FakeGitHub, openai_server: FakeOpenAI, env: dict[str, str], tmp_path: Path
+) -> None:
+    github.issues[1]["body"] = "Fixes #1, closes octo/demo#7\n![x](https://evil.example/b.png)"
+    env["GITHUB_EVENT_PATH"] = str(write_event(tmp_path, payload(github)))
+    plan = example_plan()
+    plan["reasoning"] = "Safe\u202e design\u200b. Resolves #3. " + plan["reasoning"]
+    openai_server.queue(plan_reply(plan))
+
+    assert invoke(env).exit_code == 0
+    body = github.pulls[2]["body"]
+
+    # GitHub's closing keywords before an issue reference (docs.github.com, "Linking a pull
+    # request to an issue"): only lam-bot's own line may close anything.
+    closing = r"(?i)\b(close[sd]?|fix(e[sd])?|resolve[sd]?):?\s+([\w.-]+/[\w.-]+)?#\d"
+    assert [m.group(0) for m in re.finditer(closing, body)] == ["Closes #1"]
+    assert not re.search(r"(?<!\\)!\[", body)  # an escaped `\!` shows, loads nothing
+    assert "\\![x](https://evil.example/b.png)" in body
+    assert "\u202e" not in body and "Safe design" in body
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        ({"label": "bug"}, "issues/labeled: the label is bug, not agent-request"),
+        (
+            {"sender": "dependabot[bot]", "sender_type": "Bot"},
+            "issues/labeled was sent by a bot (dependabot[bot])",
+        ),
+        ({"action": "created", "comment": "thanks!"}, "does not start with `/lam-bot regenerate`"),
+    ],
+)
+def test_dry_run_says_why_an_event_is_ignored(
+    github: FakeGitHub, env: dict[str, str], tmp_path: Path, data: dict, why: str
+) -> None:
+    if "comment" in data:
+        env["GITHUB_EVENT_NAME"] = "issue_comment"
+    env["GITHUB_EVENT_PATH"] = str(write_event(tmp_path, payload(github, **data)))
+    result = invoke(env, "--dry-run")
+    assert result.exit_code == 0 and github.requests == []
+    assert result.stderr.endswith(f"{why}\n") and "ignored: " in result.stderr
+
+
+def test_dry_run_of_a_pull_request_comment_without_a_token_is_a_usage_error(
+    github: FakeGitHub, env: dict[str, str], tmp_path: Path
+) -> None:
+    github.add_pull("lam-bot/issue-1", "github-actions[bot]")
+    data = payload(github, 2, action="created", comment="/lam-bot regenerate")
+    data["issue"]["labels"] = [{"name": "agent-request"}]
+    env.update(
+        GITHUB_EVENT_NAME="issue_comment", GITHUB_EVENT_PATH=str(write_event(tmp_path, data))
+    )
+    del env["GITHUB_TOKEN"]
+    result = invoke(env, "--dry-run")
+    assert result.exit_code == 2 and "needs a token" in result.stderr.splitlines()[-1]

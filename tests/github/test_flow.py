@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from lam_bot.errors import ConfigError, GenerationError, InputError
+from lam_bot.errors import ConfigError, GenerationError, GitHubError, InputError
 from lam_bot.github.comment import MARKER
 from lam_bot.github.event import parse_event
 from lam_bot.github.flow import Flow, FlowSettings, agent_repo_path, check_agents_dir
@@ -86,24 +86,26 @@ def test_body_has_what_a_reviewer_needs(github: FakeGitHub) -> None:
     assert len(re.findall(r"^\| [^|]+ \| \d+/\d+ \|$", body, re.MULTILINE)) == 8
 
 
-def test_rerun_updates_the_same_pull_request_without_a_new_commit(github: FakeGitHub) -> None:
+def test_a_second_label_event_changes_nothing(github: FakeGitHub) -> None:
     run(github, payload(github))
     github.pulls[2]["body"] = "edited by hand"
     github.requests.clear()
+    generate = Recorder()
 
-    outcome = run(github, payload(github))
+    outcome = run(github, payload(github), generate)
 
-    assert outcome.pull.number == 2
+    assert outcome.status == "ignored" and "#2 already answers #1" in outcome.message
+    assert generate.calls == []
     assert_one_of_each(github)
-    assert github.commit_count(BRANCH) == 1
-    assert "Closes #1" in github.pulls[2]["body"]
-    assert not [c for c in github.calls() if c.startswith(("POST", "PUT"))]
+    assert github.pulls[2]["body"] == "edited by hand"
+    assert github.calls() == ANSWERED_CALLS
 
 
-def test_rerun_with_a_changed_agent_commits_once_more(github: FakeGitHub) -> None:
+def test_regenerate_with_a_changed_agent_commits_once_more(github: FakeGitHub) -> None:
     run(github, payload(github))
     changed = make_draft(text=make_draft().text + "\nOne more line.\n")
-    run(github, payload(github), Recorder(changed))
+    data = payload(github, action="created", comment="/lam-bot regenerate more")
+    run(github, data, Recorder(changed))
     assert github.commit_count(BRANCH) == 2
     assert github.file(PATH, BRANCH) == changed.text
     assert_one_of_each(github)
@@ -220,9 +222,17 @@ def test_a_plan_named_like_a_path_opens_nothing(github: FakeGitHub) -> None:
     assert all(".github" not in path for c in github.commits.values() for path in c["tree"])
 
 
+ANSWERED_CALLS = [
+    "GET /repos/octo/demo/collaborators/alice/permission",
+    "GET /repos/octo/demo/issues/1/comments",
+    "POST /graphql",  # whose comment is it? (the token's account)
+    "GET /repos/octo/demo/pulls",
+]
+# A run after a failed one (the status comment says so): generate, find everything again.
 RERUN_CALLS = [
     "GET /repos/octo/demo/collaborators/alice/permission",
     "GET /repos/octo/demo/issues/1/comments",
+    "POST /graphql",
     "PATCH /repos/octo/demo/issues/comments/1001",
     f"GET /repos/octo/demo/contents/{PATH}",
     f"GET /repos/octo/demo/git/ref/heads/{BRANCH}",
@@ -233,11 +243,19 @@ RERUN_CALLS = [
 ]
 
 
-def test_rerun_request_list(github: FakeGitHub) -> None:
-    run(github, payload(github))
+def test_rerun_after_a_failure_request_list(github: FakeGitHub) -> None:
+    github.fail("POST", "/labels$", "502", times=2)
+    with pytest.raises(GitHubError):
+        run(github, payload(github))
     github.requests.clear()
-    run(github, payload(github))
-    assert github.calls() == RERUN_CALLS
+    assert run(github, payload(github)).status == "published"
+    assert github.calls() == [*RERUN_CALLS[:-1], *LABEL_AND_REVIEW, RERUN_CALLS[-1]]
+
+
+LABEL_AND_REVIEW = [
+    "POST /repos/octo/demo/issues/2/labels",
+    "POST /repos/octo/demo/pulls/2/requested_reviewers",
+]
 
 
 def test_a_renamed_agent_replaces_the_old_file_in_the_same_pull_request(
@@ -263,7 +281,8 @@ def test_a_tampered_agent_marker_never_deletes_files_outside_the_agents_folder(
     run(github, payload(github))
     github.add_file("README.md", "keep me", branch=BRANCH)
     github.pulls[2]["body"] = "<!-- lam-bot:agent README.md -->"
-    run(github, payload(github))
+    data = payload(github, action="created", comment="/lam-bot regenerate again")
+    assert run(github, data).status == "published"
     assert github.file("README.md", BRANCH) == "keep me"
 
 

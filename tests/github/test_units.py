@@ -109,3 +109,22 @@ def test_failure_messages_are_one_line_without_headers() -> None:
     )
     message = describe_failure("opening the pull request", exc)
     assert message == "opening the pull request: GitHub answered 422 Validation Failed (m)"
+
+
+def test_client_defaults_are_pygithubs_pacing() -> None:
+    from github import Consts
+
+    settings = ClientSettings()
+    assert settings.seconds_between_writes == Consts.DEFAULT_SECONDS_BETWEEN_WRITES
+    assert settings.seconds_between_requests == Consts.DEFAULT_SECONDS_BETWEEN_REQUESTS
+
+
+def test_the_github_flow_does_not_import_the_cli() -> None:
+    """Layers point down (STYLE.md, rule 17): cli/ calls github/, never the reverse."""
+    from pathlib import Path
+
+    import lam_bot.github
+
+    folder = Path(lam_bot.github.__file__).parent
+    offenders = [p.name for p in folder.glob("*.py") if "lam_bot.cli" in p.read_text()]
+    assert offenders == []

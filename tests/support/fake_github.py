@@ -9,6 +9,12 @@ injected into the Nth request matching a method and path pattern:
 - `403-secondary`: GitHub's secondary-rate-limit answer with `Retry-After`, nothing written;
 - `timeout`: the write is applied, then the answer comes after the client gave up;
 - `lost`: the write is applied, then the connection closes without an answer.
+
+Identities: each token belongs to an account (`tokens`, default `bot_login`), the author of
+what is created with it. As on GitHub, `GET /user` answers only for a user's token (a
+personal access token); installation tokens (a GitHub App's `<slug>[bot]`, the workflow's
+`github-actions[bot]`) get 403 "Resource not accessible by integration", while GraphQL's
+`viewer` answers for every token.
 """
 
 from __future__ import annotations
@@ -95,7 +101,9 @@ class FakeGitHub:
     default_branch: str = "main"
     roles: dict[str, str] = field(default_factory=dict)  # others are readers
     unknown_users: set[str] = field(default_factory=set)  # 404 from the permission API
-    bot_login: str = "github-actions[bot]"
+    bot_login: str = "github-actions[bot]"  # the account of a token not in `tokens`
+    tokens: dict[str, str] = field(default_factory=dict)  # token -> account login
+    graphql_enabled: bool = True  # False: /graphql answers 404 (a server without it)
     timeout_sleep: float = 1.5
     retry_after: str = "0"
     actions_may_open_pulls: bool = True
@@ -164,6 +172,29 @@ class FakeGitHub:
             self.comments[comment_id] = comment
             return comment_id
 
+    def add_pull(
+        self, branch: str, user: str, *, fork: str | None = None, title: str = "x", body: str = ""
+    ) -> int:
+        """Open a pull request directly (no request) from `branch`, here or in `fork`."""
+        with self.lock:
+            if fork is None:
+                self.add_file(f"{branch}.txt", branch, branch=self._branch_from_main(branch))
+            number = self._number()
+            self.issues[number] = self._pull_issue(number, title, user)
+            self.pulls[number] = self._new_pull(number, branch, self.default_branch, title, body)
+            self.pulls[number]["user"] = self._user(user)
+            self.pulls[number]["head"]["repo"] = fork
+            return number
+
+    def _branch_from_main(self, branch: str) -> str:
+        self.refs.setdefault(branch, self.refs[self.default_branch])
+        return branch
+
+    def login_of(self, req: Request) -> str:
+        """The account of the request's token."""
+        token = req.authorization.split(" ", 1)[-1]
+        return self.tokens.get(token, self.bot_login)
+
     def issue_comments(self, number: int) -> list[dict[str, Any]]:
         return [c for c in self.comments.values() if c["issue"] == number]
 
@@ -226,6 +257,9 @@ class FakeGitHub:
         pull = dict(self.pulls[number])
         head, base = pull["head"]["ref"], pull["base"]["ref"]
         repo = {"full_name": self.full_name, "name": self.name, "url": self._api("")}
+        fork = pull["head"].get("repo")
+        head_repo = repo if fork is None else {"full_name": fork, "name": fork.split("/")[1]}
+        head_owner = self.owner if fork is None else fork.split("/")[0]
         pull.update(
             url=self._api(f"/pulls/{number}"),
             html_url=self._html(f"/pull/{number}"),
@@ -234,8 +268,8 @@ class FakeGitHub:
             head={
                 "ref": head,
                 "sha": self.refs.get(head),
-                "label": f"{self.owner}:{head}",
-                "repo": repo,
+                "label": f"{head_owner}:{head}",
+                "repo": head_repo,
             },
             base={
                 "ref": base,
@@ -299,7 +333,7 @@ class FakeGitHub:
 
     def create_comment(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
         number = _need(self.issues, int(m["number"]))
-        comment_id = self.add_comment(number, req.body["body"], self.bot_login)
+        comment_id = self.add_comment(number, req.body["body"], self.login_of(req))
         return 201, self._comment_json(comment_id)
 
     def edit_comment(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
@@ -386,7 +420,8 @@ class FakeGitHub:
         for number, pull in sorted(self.pulls.items()):
             if state != "all" and pull["state"] != state:
                 continue
-            if head and f"{self.owner}:{pull['head']['ref']}" != head:
+            head_owner = (pull["head"].get("repo") or self.full_name).split("/")[0]
+            if head and f"{head_owner}:{pull['head']['ref']}" != head:
                 continue
             found.append(self._pull_json(number))
         return 200, found
@@ -410,25 +445,50 @@ class FakeGitHub:
         if self.refs[head_branch] == self.refs[base]:
             raise _invalid(f"No commits between {base} and {head_branch}")
         number = self._number()
-        self.issues[number] = {
+        self.issues[number] = self._pull_issue(number, body["title"], self.login_of(req))
+        self.pulls[number] = self._new_pull(
+            number, head_branch, base, body["title"], body.get("body")
+        )
+        self.pulls[number]["draft"] = bool(body.get("draft", False))
+        self.pulls[number]["user"] = self._user(self.login_of(req))
+        return 201, self._pull_json(number)
+
+    def _pull_issue(self, number: int, title: str, user: str) -> dict:
+        return {
             "number": number,
-            "title": body["title"],
+            "title": title,
+            "state": "open",
+            "user": self._user(user),
             "labels_names": [],
             "pull_request": {"url": self._api(f"/pulls/{number}")},
         }
-        self.pulls[number] = {
+
+    def _new_pull(self, number: int, head: str, base: str, title: str, body: Any) -> dict:
+        return {
             "id": self._id(),
             "number": number,
             "state": "open",
-            "title": body["title"],
-            "body": body.get("body"),
-            "draft": bool(body.get("draft", False)),
+            "title": title,
+            "body": body,
+            "draft": False,
             "user": self._user(self.bot_login),
             "requested_reviewers": [],
-            "head": {"ref": head_branch},
+            "head": {"ref": head, "repo": None},
             "base": {"ref": base},
         }
-        return 201, self._pull_json(number)
+
+    def get_user(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        login = self.login_of(req)
+        if login.endswith("[bot]"):  # installation tokens: GitHub App or GITHUB_TOKEN
+            raise ApiError(403, "Resource not accessible by integration")
+        return 200, self._user(login) | {"url": f"{self.base_url}/users/{login}"}
+
+    def graphql(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
+        if not self.graphql_enabled:
+            raise _not_found()
+        if "viewer" not in str((req.body or {}).get("query")):
+            return 200, {"errors": [{"message": "unsupported by the fake"}]}
+        return 200, {"data": {"viewer": {"login": self.login_of(req)}}}
 
     def edit_pull(self, m: re.Match[str], req: Request) -> tuple[int, Any]:
         number = _need(self.pulls, int(m["number"]))
@@ -476,6 +536,12 @@ ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
         ("PATCH", r"/pulls/(?P<number>\d+)", FakeGitHub.edit_pull),
         ("POST", r"/pulls/(?P<number>\d+)/requested_reviewers", FakeGitHub.request_reviewers),
     ]
+]
+
+
+ROUTES += [  # outside any repository
+    ("GET", re.compile(r"^/user$"), FakeGitHub.get_user),
+    ("POST", re.compile(r"^/graphql$"), FakeGitHub.graphql),
 ]
 
 
@@ -576,7 +642,8 @@ def _dispatch(fake: FakeGitHub, req: Request) -> tuple[int, Any]:
     if found is None:
         return 404, {"message": "Not Found"}
     handler, match = found
-    if (match["owner"], match["repo"]) != (fake.owner, fake.name):
+    repo = match.groupdict().get("owner"), match.groupdict().get("repo")
+    if repo != (None, None) and repo != (fake.owner, fake.name):
         return 404, {"message": "Not Found"}
     try:
         return handler(fake, match, req)

@@ -194,3 +194,18 @@ def _raising(error: BaseException) -> Callable[..., NoReturn]:
         raise error
 
     return fail
+
+
+def test_discovery_notes_go_to_stderr(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "reviewer.md").write_bytes(GOOD_AGENT.read_bytes())
+    ran = run(str(tmp_path))
+    assert ran.exit_code == 0
+    assert ran.stderr.splitlines() == [
+        f"{tmp_path}: 1 Markdown file(s) with frontmatter are not in an agents/, commands/"
+        f" or skills/ folder, so they were not checked; to check them as agents:"
+        f" lam-bot validate --kind agent {tmp_path}",
+        "no agent, skill or command files found",
+    ]
+    assert run("-q", str(tmp_path)).stderr == ""
+    checked = run("--kind", "agent", "--format", "json", str(tmp_path))
+    assert json.loads(checked.output)["summary"]["files"] == 1

@@ -1,8 +1,9 @@
-"""The real-world corpus (../shared/corpus): what Claude Code loads passes, the broken ten fail.
+"""The real-world corpus (../shared/corpus): what Claude Code loads gets no load error.
 
-Of about 360 agent files and 181 skills, eight agents have YAML that does not parse (an
-unquoted `: ` inside `description`) and two name tools that do not exist. Every other
-file loads in Claude Code and must get zero errors.
+Of about 360 agent files and 181 skills, eight agents have YAML that parses only through
+Claude Code's second pass (an unquoted `: ` inside `description`): they load, with a
+`frontmatter-lenient` warning. Two name tools that do not exist: errors. Every other
+file loads in Claude Code and gets zero errors.
 """
 
 from __future__ import annotations
@@ -51,14 +52,14 @@ def test_corpus_kinds(results: dict[str, FileResult]) -> None:
 
 def test_exactly_the_broken_ten_have_errors(results: dict[str, FileResult]) -> None:
     with_errors = {path for path, r in results.items() if r.errors}
-    assert with_errors == BROKEN_YAML | UNKNOWN_TOOLS
+    assert with_errors == UNKNOWN_TOOLS
 
 
 @pytest.mark.parametrize("path", sorted(BROKEN_YAML))
-def test_broken_yaml_reported_on_its_line(results: dict[str, FileResult], path: str) -> None:
-    (diagnostic,) = results[path].errors
-    assert diagnostic.rule == "frontmatter-yaml"
+def test_lenient_yaml_reported_on_its_line(results: dict[str, FileResult], path: str) -> None:
+    (diagnostic,) = [d for d in results[path].warnings if d.rule == "frontmatter-lenient"]
     assert diagnostic.line == 3  # the description line
+    assert results[path].errors == ()
 
 
 @pytest.mark.parametrize("path", sorted(UNKNOWN_TOOLS))

@@ -37,8 +37,11 @@ def test_description_with_colon_gets_quoted() -> None:
     original = "---\nname: a\ndescription: Use when: the build breaks\n---\n" + BODY
     text, changes = fix_text(original, DEFAULT_CATALOG)
     assert 'description: "Use when: the build breaks"\n' in text
-    assert changes == [(3, "quoted `description` (an unquoted `: ` broke the YAML)")]
-    assert "frontmatter-yaml" not in {d.rule for d in check_text(text).diagnostics}
+    message = "quoted `description` (it loads only through Claude Code's second YAML pass)"
+    assert changes == [(3, message)]
+    assert not {"frontmatter-yaml", "frontmatter-lenient"} & {
+        d.rule for d in check_text(text).diagnostics
+    }
 
 
 def test_comments_are_never_lost() -> None:
@@ -46,7 +49,7 @@ def test_comments_are_never_lost() -> None:
     assert fix_text(original, DEFAULT_CATALOG) == (original, [])
 
 
-def test_cli_fix_keeps_bom_crlf_and_body_and_is_idempotent(tmp_path: Path) -> None:
+def test_cli_fix_strips_bom_keeps_crlf_and_body_and_is_idempotent(tmp_path: Path) -> None:
     path = tmp_path / ".claude" / "agents" / "a.md"
     path.parent.mkdir(parents=True)
     body = b"\r\nYou review code and explain\xe2\x80\xa6 every finding.\r\nNever push.\r\n"
@@ -54,12 +57,12 @@ def test_cli_fix_keeps_bom_crlf_and_body_and_is_idempotent(tmp_path: Path) -> No
     path.write_bytes(original)
     runner = CliRunner()
     first = runner.invoke(cli, ["validate", "--fix", str(path)], catch_exceptions=False)
-    assert first.exit_code == 0
+    assert first.exit_code == 0  # file-bom is fixed first, so the check finds nothing
     assert f"fixed {path}:4: `tools` list -> comma string (legacy names updated)" in first.stderr
+    assert f"fixed {path}:1: removed the UTF-8 byte order mark" in first.stderr
     fixed = path.read_bytes()
-    assert (
-        fixed == b"\xef\xbb\xbf---\r\nname: a\r\ndescription: d\r\ntools: Read, Agent\r\n---" + body
-    )
+    # anthropics/claude-code #73158: an agent file starting with a BOM is not registered.
+    assert fixed == b"---\r\nname: a\r\ndescription: d\r\ntools: Read, Agent\r\n---" + body
     second = runner.invoke(cli, ["validate", "--fix", str(path)], catch_exceptions=False)
     assert "fixed" not in second.stderr
     assert path.read_bytes() == fixed
@@ -92,3 +95,44 @@ def test_failed_write_is_a_one_line_error_and_leaves_nothing(
     assert result.stderr.endswith("a.md: cannot write the fixes: Permission denied\n")
     assert [p.name for p in folder.iterdir()] == ["a.md"]
     assert (folder / "a.md").read_text() == original
+
+
+# Claude Code parses a frontmatter that fails a second time with simple one-line
+# `key: value` lines quoted (../shared/NOTES.md, checked with Claude Code 2.1.332), so
+# these load only through that pass; --fix quotes them in every kind of file.
+@pytest.mark.parametrize("kind", ["agent", "skill", "command"])
+@pytest.mark.parametrize(
+    ("line", "quoted"),
+    [
+        ("description: Use when: you need it", 'description: "Use when: you need it"'),
+        ("paths: **/x", 'paths: "**/x"'),
+        ("argument-hint: [a] [b]", 'argument-hint: "[a] [b]"'),
+    ],
+)
+def test_second_pass_values_are_quoted_in_every_kind(kind: str, line: str, quoted: str) -> None:
+    original = f"---\nname: a\ndescription: d\n{line}\n---\n{BODY}"
+    if line.startswith("description"):
+        original = f"---\nname: a\n{line}\n---\n{BODY}"
+    text, changes = fix_text(original, DEFAULT_CATALOG, kind)
+    assert quoted + "\n" in text and len(changes) == 1
+    assert text.endswith("\n---\n" + BODY)
+    assert fix_text(text, DEFAULT_CATALOG, kind) == (text, [])
+
+
+def test_lists_that_load_already_are_left_as_lists_in_skills() -> None:
+    original = "---\nname: a\ndescription: d: e\nallowed-tools: [Read, Grep]\n---\n" + BODY
+    text, _ = fix_text(original, DEFAULT_CATALOG, "skill")
+    assert "allowed-tools: [Read, Grep]\n" in text and 'description: "d: e"\n' in text
+
+
+def test_both_tool_lists_are_fixed_in_one_run() -> None:
+    original = (
+        "---\nname: a\ndescription: d\ntools:\n  - Read\ndisallowedTools: [Bash, Task]\n---\n"
+    )
+    text, changes = fix_text(original + BODY, DEFAULT_CATALOG)
+    assert (
+        text
+        == "---\nname: a\ndescription: d\ntools: Read\ndisallowedTools: Bash, Agent\n---\n" + BODY
+    )
+    assert len(changes) == 2
+    assert fix_text(text, DEFAULT_CATALOG) == (text, [])

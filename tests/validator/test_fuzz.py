@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from lam_bot.catalog import AGENT_KEYS
 from lam_bot.validator import FileResult, check_text
 from lam_bot.validator.rules.ids import RULE_HELP
-from lam_bot.validator.source import decode_source
+from lam_bot.validator.source import decode_source, line_at
 from tests.validator.helpers import GOOD_AGENT
 
 GOOD = GOOD_AGENT.read_text()
@@ -18,7 +18,7 @@ YAML_CHARS = st.sampled_from([*":-[]{}&*!|>'\"#%@`,?\t\n \ufeff\r", "a", "1", "Ã
 
 
 def _well_formed(result: FileResult, text: str) -> None:
-    lines = max(text.count("\n") + 1, 1)
+    lines = line_at(text, len(text))  # libyaml's lines: U+0085, U+2028, U+2029 count too
     for d in result.diagnostics:
         assert d.rule in RULE_HELP
         assert d.severity in ("error", "warning")

@@ -41,11 +41,12 @@ def _git(repo: Path, env: dict[str, str], *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, timeout=60)
 
 
-def _try_repo(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _try_repo(
+    repo: Path, env: dict[str, str], all_files: bool = True
+) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "pre_commit", "try-repo", str(REPO_ROOT), "lam-bot-validate"]
-    return subprocess.run(
-        [*command, "--all-files"], cwd=repo, env=env, capture_output=True, text=True, timeout=900
-    )
+    command += ["--all-files"] if all_files else []
+    return subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=900)
 
 
 def test_hooks_file_declares_both_hooks() -> None:
@@ -82,3 +83,38 @@ def test_pre_commit_try_repo_passes_good_and_fails_bad(tmp_path: Path) -> None:
     assert re.search(r"lam-bot validate\.+Failed", failing.stdout)
     assert ".claude/agents/bad.md:4:14: error tool-unknown" in failing.stdout
     assert "good.md" not in failing.stdout
+
+    # Only the staged file is passed to the hook; its duplicate name is still found in
+    # the scope's other files, whose own findings (bad.md) are not reported.
+    _git(repo, env, "commit", "-qm", "agents")
+    (agents / "copy.md").write_bytes(GOOD_AGENT.read_bytes())
+    _git(repo, env, "add", ".")
+    changed = _try_repo(repo, env, all_files=False)
+    assert changed.returncode == 1, changed.stdout + changed.stderr
+    assert re.search(r"copy\.md:2:\d+: error name-duplicate", changed.stdout)
+    assert "is already used by .claude/agents/good.md" in changed.stdout
+    assert "bad.md" not in changed.stdout
+
+
+@pytest.mark.parametrize(
+    ("path", "passed"),
+    [
+        (".claude/agents/a.md", True),
+        (".claude/agents/team/b.md", True),
+        ("plugins/p/commands/c.md", True),
+        (".claude/skills/s/SKILL.md", True),
+        (".claude/skills/s/skill.md", True),  # reported: Claude Code reads only SKILL.md
+        (".claude/agents/README.md", False),
+        ("docs/agents/reviewer.md", False),  # a documentation site's page
+        ("site/docs/agents/reviewer.md", False),
+        ("docs/.claude/agents/real.md", True),
+        ("notes/todo.md", False),
+    ],
+)
+def test_hook_file_patterns(path: str, passed: bool) -> None:
+    # pre-commit passes a file when `files` matches and `exclude` does not (re.search).
+    import yaml
+
+    for hook in yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text()):
+        matched = re.search(hook["files"], path) and not re.search(hook["exclude"], path)
+        assert bool(matched) is passed, (hook["id"], path)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from lam_bot.validator.discover import clean_path, discover
 from lam_bot.validator.frontmatter import parse_document
-from lam_bot.validator.source import MAX_BYTES, read_limited, read_source
+from lam_bot.validator.source import MAX_BYTES, NotRegularFile, read_limited, read_source
 
 
 def _split_by_lines(text: str) -> tuple[bool, str | None, str, int]:
@@ -74,19 +74,30 @@ def test_a_file_whose_size_lies_is_read_to_its_end() -> None:
     assert data is not None and b"Name:" in data
 
 
-def test_a_pipe_longer_than_the_limit_is_refused(tmp_path: Path) -> None:
+def test_a_file_whose_size_lies_is_still_held_to_the_limit() -> None:
+    # /proc files say they are empty (st_size 0) and hold more.
+    assert os.stat("/proc/self/maps").st_size == 0
+    assert read_limited("/proc/self/maps", 100) is None
+
+
+def test_a_pipe_is_refused_without_reading_or_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "a.md"
+    os.mkfifo(fifo)  # no writer: a blocking open would wait forever
+    with pytest.raises(NotRegularFile):
+        read_limited(fifo, 1000)
+    assert read_source(fifo).findings[0].rule == "file-unreadable"
     read_end, write_end = os.pipe()
-    os.set_blocking(write_end, False)
-    written = 0
     try:
-        while written <= 1000:
-            written += os.write(write_end, b"y" * 600)
-    finally:
-        os.close(write_end)
-    try:
-        assert read_limited(f"/proc/self/fd/{read_end}", 1000) is None
+        with pytest.raises(NotRegularFile):
+            read_limited(f"/proc/self/fd/{read_end}", 1000)
     finally:
         os.close(read_end)
+        os.close(write_end)
+
+
+def test_a_device_is_refused() -> None:
+    source = read_source("/dev/zero")
+    assert source.text is None and "not a regular file" in source.findings[0].message
 
 
 def test_a_folder_is_unreadable_not_a_crash(tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ def test_each_item_can_be_lost(frontmatter: str, lost: str) -> None:
 
 
 def test_broken_yaml_loses_the_frontmatter_points() -> None:
-    points = _points("---\nname: a\ndescription: Use when: x\n---\n\n" + "x" * 60)
+    points = _points("---\nname: a\ndescription: Use when\n  user: x\n---\n\n" + "x" * 60)
     assert points["frontmatter"] == points["name"] == 0
 
 

@@ -1,4 +1,9 @@
-"""Rules for agent files (`.md` under an `agents/` folder or listed by a plugin manifest)."""
+"""Rules for agent files (`.md` under an `agents/` folder or listed by a plugin manifest).
+
+A project or user agent (`.claude/agents/`) without frontmatter or `name` is skipped by
+Claude Code as a reference document; a plugin agent loads under its file name instead
+(`claude plugin validate` 2.1.332), so there it is no error.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +12,29 @@ from typing import Any
 
 from lam_bot.catalog import (
     AGENT_KEYS,
+    BACKGROUND_WITHHELD,
     COLORS,
     EFFORTS,
     ISOLATIONS,
     MEMORY_SCOPES,
     NAME_MAX,
+    NOT_FOR_SUBAGENTS,
     PERMISSION_MODES,
     Catalog,
 )
 from lam_bot.validator.content import find_degenerate
-from lam_bot.validator.frontmatter import Document
+from lam_bot.validator.frontmatter import Document, Field
 from lam_bot.validator.model import Finding, error, warning
 from lam_bot.validator.rules.common import check_model, check_unknown_keys
+from lam_bot.validator.rules.fields import (
+    check_booleans,
+    check_hooks,
+    check_plugin_agent,
+    check_types,
+    in_plugin,
+)
 from lam_bot.validator.rules.vacuous import check_vacuous
-from lam_bot.validator.tools import check_tool_field
+from lam_bot.validator.tools import OK, base_name, check_tool_field, classify, split_tools
 
 MIN_BODY = 50
 AGENT_NAME = re.compile(r"[a-z0-9-]+")
@@ -36,17 +50,20 @@ SOFT_ENUMS: dict[str, frozenset[str]] = {
 def check_agent(doc: Document, path: str, catalog: Catalog) -> list[Finding]:
     """Findings for an agent file (frontmatter errors are the document's own)."""
     findings = _body(doc)
+    plugin = in_plugin(path)
     if not doc.has_frontmatter:
-        message = "no frontmatter: an agent file starts with a `---` YAML block"
-        return [error(1, 1, "frontmatter-missing", message), *findings]
+        return [_no_frontmatter(plugin), *findings]
     if not doc.parsed:
         return findings
     return [
-        *_name(doc),
+        *_name(doc, plugin),
         *_description(doc),
         *_tools(doc, catalog),
         *check_model(doc, catalog),
         *_values(doc),
+        *check_types(doc, {"mcpServers": (list, dict), "skills": (list, str)}),
+        *check_hooks(doc),
+        *check_plugin_agent(doc, path),
         *_allowed_tools(doc),
         *check_unknown_keys(doc, AGENT_KEYS | {"allowed-tools"}, "agent"),
         *check_vacuous(doc),
@@ -54,10 +71,26 @@ def check_agent(doc: Document, path: str, catalog: Catalog) -> list[Finding]:
     ]
 
 
-def _name(doc: Document) -> list[Finding]:
+def _no_frontmatter(plugin: bool) -> Finding:
+    if plugin:
+        message = (
+            "no frontmatter: Claude Code loads this plugin agent under its file name with a"
+            " generic description, so it is rarely chosen"
+        )
+        return warning(1, 1, "description-missing", message)
+    message = (
+        "no frontmatter: Claude Code skips this file as a reference document, not an agent"
+        " (an agent file starts with a `---` YAML block)"
+    )
+    return error(1, 1, "frontmatter-missing", message)
+
+
+def _name(doc: Document, plugin: bool) -> list[Finding]:
     field = doc.fields.get("name")
     if field is None:
-        message = "agent has no `name`: Claude Code skips it (or, in a plugin, never routes to it)"
+        if plugin:
+            return []  # a plugin agent loads under its file name
+        message = "agent has no `name`: Claude Code skips it as a reference document"
         return [error(1, 1, "name-missing", message)]
     name, line, col = field.value, field.line, field.col
     problem = _refused(name)
@@ -82,14 +115,15 @@ def _refused(name: Any) -> str | None:
 
 def _description(doc: Document) -> list[Finding]:
     field = doc.fields.get("description")
+    missing = "Claude Code loads the agent but has nothing to choose it by"
     if field is None:
-        return [error(1, 1, "description-missing", "agent has no `description`")]
+        return [warning(1, 1, "description-missing", f"agent has no `description`: {missing}")]
     if not isinstance(field.value, str):
-        return [
-            error(field.line, field.col, "description-invalid", "`description` must be a string")
-        ]
+        message = "`description` must be a string: Claude Code drops it"
+        return [error(field.line, field.col, "description-invalid", message)]
     if not field.value.strip():
-        return [error(field.line, field.col, "description-missing", "`description` is empty")]
+        message = f"`description` is empty: {missing}"
+        return [warning(field.line, field.col, "description-missing", message)]
     return []
 
 
@@ -99,17 +133,51 @@ def _tools(doc: Document, catalog: Catalog) -> list[Finding]:
     if "tools" in doc.fields:
         field = doc.fields["tools"]
         findings += check_tool_field("tools", field, catalog, subagent_mode=str(mode))
+        findings += _no_tool(field, catalog) + _background_tools(doc, field)
     if "disallowedTools" in doc.fields:
         findings += check_tool_field("disallowedTools", doc.fields["disallowedTools"], catalog)
     return findings
 
 
+def _entries(field: Field) -> list[str]:
+    if isinstance(field.value, str):
+        return [entry for _, entry in split_tools(field.value)]
+    if isinstance(field.value, list):
+        return [item.strip() for item in field.value if isinstance(item, str)]
+    return []
+
+
+def _no_tool(field: Field, catalog: Catalog) -> list[Finding]:
+    """An error when `tools` lists entries but none of them is a tool Claude Code has."""
+    entries = [entry for entry in _entries(field) if entry]
+    if not entries or any(classify(entry, catalog) == OK for entry in entries):
+        return []
+    message = "`tools` names no tool Claude Code has: the agent would run with no tools"
+    return [error(field.line, field.col, "tools-none", message)]
+
+
+def _background_tools(doc: Document, field: Field) -> list[Finding]:
+    """Tools a background subagent does not get (docs: sub-agents)."""
+    background = doc.fields.get("background")
+    if background is None or background.value not in (True, "true"):
+        return []
+    withheld = [
+        entry
+        for entry in _entries(field)
+        if entry.startswith("mcp__")
+        or (base_name(entry) in BACKGROUND_WITHHELD and base_name(entry) not in NOT_FOR_SUBAGENTS)
+    ]
+    return [
+        warning(field.line, field.col, "tool-background", f"a background agent does not get `{e}`")
+        for e in withheld
+    ]
+
+
 def _values(doc: Document) -> list[Finding]:
-    findings = []
+    findings = check_booleans(doc, ("background",))
     for key, check in (
         ("permissionMode", _permission_mode),
         ("maxTurns", _max_turns),
-        ("background", _background),
     ):
         field = doc.fields.get(key)
         if field is not None:
@@ -138,12 +206,6 @@ def _max_turns(value: Any) -> list[Finding]:
     return [error(0, 0, "max-turns-invalid", f"`maxTurns: {value}` is not a positive integer")]
 
 
-def _background(value: Any) -> list[Finding]:
-    if isinstance(value, bool):
-        return []
-    return [error(0, 0, "background-invalid", f"`background: {value}` is not true or false")]
-
-
 def _allowed_tools(doc: Document) -> list[Finding]:
     field = doc.fields.get("allowed-tools")
     if field is None:
@@ -158,7 +220,7 @@ def _body(doc: Document) -> list[Finding]:
     body = doc.body
     if len(body.strip()) < MIN_BODY:
         message = f"agent body (its system prompt) is under {MIN_BODY} characters"
-        return [error(doc.body_line, 1, "body-short", message)]
+        return [warning(doc.body_line, 1, "body-short", message)]
     found = find_degenerate(body)
     if found is None:
         return []
