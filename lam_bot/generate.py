@@ -70,8 +70,13 @@ def _seed(settings: GenerateSettings, attempt: int) -> int:
 
 
 def _rejection(result: FileResult) -> str | None:
-    """Why a synthesized file is not acceptable (any error, warning or score under 100)."""
-    problems = [*result.errors, *result.warnings]
+    """Why a synthesized file is not acceptable (any error, warning or score under 100).
+
+    Risk findings (`risk-…`) are not reasons to try again: the request may ask for what
+    they flag, so the file is kept and the findings go to the reviewer (the PR body's
+    "Review before merging" section, the status comment, the CLI's summary).
+    """
+    problems = [d for d in (*result.errors, *result.warnings) if not d.rule.startswith("risk-")]
     if problems:
         first = problems[0]
         return f"{first.rule}: {first.message}"

@@ -31,6 +31,11 @@ def _result(generated: Generated, path: Path | None) -> dict[str, Any]:
         "backend": generated.backend,
         "model": generated.model,
         "tools": [{"tool": g.tool, "reason": g.reason} for g in generated.grants],
+        "risks": [
+            {"line": d.line, "rule": d.rule, "message": d.message}
+            for d in generated.result.warnings
+            if d.rule.startswith("risk-")
+        ],
         "plan": generated.plan.model_dump(mode="json"),
     }
 
@@ -78,6 +83,10 @@ def generate(
             click.echo(f"  {reason}", err=True)
         raise
     path = None if plan_only else write_agent(generated, out, force=force)
+    for risk in (d for d in generated.result.warnings if d.rule.startswith("risk-")):
+        # Diagnostics, not progress: shown under -q too. Review these before installing.
+        where = path or generated.filename
+        click.echo(f"{where}:{risk.line}:{risk.col}: warning {risk.rule} {risk.message}", err=True)
     if output_format == "json":
         click.echo(json.dumps(_result(generated, path), indent=2))
     elif path is None:

@@ -49,11 +49,20 @@ def failed(run_url: str | None, message: str, reasons: Sequence[str] = ()) -> st
     return render(f"❌ {_inline(message)}", run_url, reasons)
 
 
-def done(run_url: str | None, pull_url: str, number: int, path: str, score: int | None) -> str:
-    """The comment after the pull request was opened or updated."""
+def done(
+    run_url: str | None, pull_url: str, number: int, path: str, score: int | None, risks: int = 0
+) -> str:
+    """The comment after the pull request was opened or updated, with its risk-finding count."""
     scored = f" (validation score {score}/100)" if score is not None else ""
+    if risks:
+        plural = "s" * (risks != 1)
+        head = f"⚠️ Pull request #{number} adds `{path}`{scored}: {pull_url}"
+        review = f'{risks} risk finding{plural}: read "Review before merging" in the PR first.'
+    else:
+        head = f"✅ Pull request #{number} adds `{path}`{scored}: {pull_url}"
+        review = "0 risk findings."
     message = (
-        f"✅ Pull request #{number} adds `{path}`{scored}: {pull_url}\n\n"
+        f"{head}\n\n{review}\n\n"
         "To change it, comment `/lam-bot regenerate <what to change>` here or on the PR."
     )
     return render(message, run_url) + DONE_MARKER + "\n"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from lam_bot.errors import ConfigError, GitHubError, InputError, LamBotError
-from lam_bot.github import comment, pr_body
+from lam_bot.github import comment, pr_body, review
 from lam_bot.github.client import UncertainWriteError
 from lam_bot.github.event import Event, Trigger, branch_for, decide, issue_from_branch, why_ignored
 from lam_bot.github.repo import PullInfo, Repo
@@ -214,7 +214,8 @@ class Flow:
         except LamBotError as exc:
             self._report_failure(status, exc)
             raise
-        status.post(comment.done(run_url, pull.url, pull.number, path, draft.result.score))
+        risks = len(review.risk_findings(draft.result))
+        status.post(comment.done(run_url, pull.url, pull.number, path, draft.result.score, risks))
         message = f"pull request #{pull.number} adds {path}"
         if self.repo.dry_run:
             message = f"a pull request would add {path}"

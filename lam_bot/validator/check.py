@@ -13,6 +13,7 @@ from lam_bot.errors import UsageError
 from lam_bot.validator.frontmatter import Document, parse_document
 from lam_bot.validator.model import KINDS, AgentName, Checked, FileResult, Finding, RubricItem
 from lam_bot.validator.rules import RULES
+from lam_bot.validator.rules.risk import check_risk
 from lam_bot.validator.score import score_agent
 from lam_bot.validator.source import Source, line_at
 
@@ -27,6 +28,7 @@ def check_source(source: Source, path: str, kind: str, catalog: Catalog) -> Chec
         document = parse_document(source.text)
         findings += document.findings
         findings += RULES[kind](document, path, catalog)
+        findings += check_risk(document)  # every kind: a reviewer must see these
     score, rubric = score_agent(document, findings, catalog) if kind == "agent" else (None, ())
     if source.text is not None:
         findings = _on_real_lines(findings, line_at(source.text, len(source.text)))

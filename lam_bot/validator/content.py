@@ -291,3 +291,8 @@ def _word_lines(lower: str, word: str, limit: int) -> list[int]:
             found.append(line)
         at = _whole_word(lower, word, at + len(word))
     return found
+
+
+def blank_fences(body: str) -> str:
+    """`body` with each fenced code block blanked out (line numbers unchanged)."""
+    return _prose(body).text

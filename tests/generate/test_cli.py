@@ -52,6 +52,7 @@ def test_stdin_and_json_format(run: Invoke, openai_server: FakeOpenAI) -> None:
         "backend",
         "model",
         "tools",
+        "risks",
         "plan",
     }
     assert data["path"].endswith("agents/docker-memory-monitor.md")

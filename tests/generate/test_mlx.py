@@ -19,6 +19,7 @@ from lam_bot.plan import MAX_PLAN_TOKENS, parse_plan, plan_json_schema
 from lam_bot.prompt import build_messages
 from lam_bot.synthesize import synthesize
 from lam_bot.validator import check_text
+from lam_bot.validator.rules.vacuous import VACUOUS_RULES
 from tests.support.fixture_model import VOCAB_SIZE
 from tests.support.plans import EXAMPLE_REQUEST, example_plan_json
 
@@ -47,8 +48,12 @@ def test_twenty_seeds_give_twenty_valid_plans_and_files(backend: MlxBackend) -> 
         plan = parse_plan(result.text)
         synthesis = synthesize(plan)
         checked = check_text(synthesis.text, f"{plan.agent.name}.md")
-        assert checked.diagnostics == (), (seed, checked.diagnostics)
-        assert checked.score == 100, (seed, checked.rubric)
+        # Random weights write noise: a file is either clean and scores 100, or the gate
+        # refuses it for vacuous content (never an error, never 100 with findings).
+        # (Risk findings, if noise ever spells one, are the reviewer's and cost no points.)
+        rules = {d.rule for d in checked.diagnostics if not d.rule.startswith("risk-")}
+        assert rules <= VACUOUS_RULES, (seed, checked.diagnostics)
+        assert (checked.score == 100) == (not rules), (seed, checked.rubric)
         _, block, _ = synthesis.text.split("---\n", 2)
         fields = yaml.safe_load(block)
         assert fields["name"] == plan.agent.name

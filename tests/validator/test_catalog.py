@@ -156,13 +156,15 @@ def _plugin(tmp_path: Path, frontmatter: str | None) -> dict[str, str]:
 def test_plugin_agents_ignore_hooks_mcp_servers_and_permission_mode(tmp_path: Path) -> None:
     # docs: plugins-reference: plugin agents do not support hooks, mcpServers,
     # permissionMode.
-    found = _plugin(tmp_path, "name: h\ndescription: d\npermissionMode: plan\nmcpServers: [a]\n")
+    found = _plugin(
+        tmp_path, "name: h\ndescription: Reviews code.\npermissionMode: plan\nmcpServers: [a]\n"
+    )
     assert found == {"plugin-agent-ignored": "warning"}
 
 
 def test_plugin_agents_load_without_a_name(tmp_path: Path) -> None:
     # claude plugin validate 2.1.332 lists no finding: the agent loads under its file name.
-    assert _plugin(tmp_path, "description: d\n") == {}
+    assert _plugin(tmp_path, "description: Reviews code.\n") == {}
 
 
 def test_plugin_agents_load_without_frontmatter(tmp_path: Path) -> None:
@@ -173,7 +175,9 @@ def test_plugin_agents_load_without_frontmatter(tmp_path: Path) -> None:
 def test_project_agents_without_a_name_are_skipped() -> None:
     # claude plugin validate 2.1.332: "with no frontmatter name it is treated as a
     # co-located reference document and skipped".
-    found = check_text("---\ndescription: d\n---\n\n" + BODY, path=".claude/agents/a.md")
+    found = check_text(
+        "---\ndescription: Reviews code.\n---\n\n" + BODY, path=".claude/agents/a.md"
+    )
     assert _rules(found) == {"name-missing": "error"}
 
 

@@ -68,6 +68,13 @@ def test_pre_commit_try_repo_passes_good_and_fails_bad(tmp_path: Path) -> None:
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert re.search(r"lam-bot validate\.+Passed", passing.stdout)
 
+    # Risk findings are warnings: the hook passes and shows them (the hook is verbose).
+    (agents / "risky.md").write_bytes((NEGATIVE / "agent" / "risk-pipe-to-shell.md").read_bytes())
+    _git(repo, env, "add", ".")
+    risky = _try_repo(repo, env)
+    assert risky.returncode == 0, risky.stdout + risky.stderr
+    assert ".claude/agents/risky.md:9:9: warning risk-pipe-to-shell" in risky.stdout
+
     bad = (NEGATIVE / "agent" / "tool-unknown.md").read_text()
     (agents / "bad.md").write_text(bad.replace("name: reviewer", "name: bad-reviewer"))
     _git(repo, env, "add", ".")

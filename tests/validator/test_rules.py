@@ -136,7 +136,9 @@ def test_catalog_extended_from_pyproject(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.lam-bot]\nextra-tools = ["NewTool"]\n')
     agents = tmp_path / ".claude" / "agents"
     agents.mkdir(parents=True)
-    (agents / "a.md").write_text(agent_text("name: a\ndescription: d\ntools: Read, NewTool\n"))
+    (agents / "a.md").write_text(
+        agent_text("name: a\ndescription: Reviews code.\ntools: Read, NewTool\n")
+    )
     assert check_paths([agents / "a.md"])[0].diagnostics == ()
     assert check_paths([tmp_path])[0].diagnostics == ()  # the repository folder itself
     assert "tool-unknown" in rules(check_paths([agents / "a.md"], catalog=DEFAULT_CATALOG)[0])

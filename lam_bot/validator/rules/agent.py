@@ -33,6 +33,7 @@ from lam_bot.validator.rules.fields import (
     check_types,
     in_plugin,
 )
+from lam_bot.validator.rules.vacuous import check_vacuous
 from lam_bot.validator.tools import OK, base_name, check_tool_field, classify, split_tools
 
 MIN_BODY = 50
@@ -65,6 +66,7 @@ def check_agent(doc: Document, path: str, catalog: Catalog) -> list[Finding]:
         *check_plugin_agent(doc, path),
         *_allowed_tools(doc),
         *check_unknown_keys(doc, AGENT_KEYS | {"allowed-tools"}, "agent"),
+        *check_vacuous(doc),
         *findings,
     ]
 

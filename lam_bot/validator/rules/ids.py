@@ -37,6 +37,8 @@ SKILLS = "docs: skills"
 TOOLS = "docs: tools-reference"
 PLUGINS = "docs: plugins-reference"
 AGENT_SKILLS = "agentskills.io specification"
+VACUOUS = "lam-bot's quality review (issue 11: a 135M model's empty agent scored 100)"
+RISK = "lam-bot's risk review (issue 9: an issue author can steer the model)"
 
 
 class Rule(NamedTuple):
@@ -276,6 +278,52 @@ RULES: dict[str, Rule] = {
     ),
     "score-low": _e(
         "threshold", "`--min-score` on the command line", "An agent scored below --min-score."
+    ),
+    # Vacuous content (issue 11): well-formed agents that say nothing; SmolLM2-135M wrote
+    # all of these and scored 100. Exact tests in lam_bot/validator/rules/vacuous.py.
+    "description-vacuous": _w(
+        "advice", VACUOUS, "A description that only repeats the name or has no verb."
+    ),
+    "description-trigger-empty": _w(
+        "advice", VACUOUS, 'A "Use when" clause or `When:` line with no words.'
+    ),
+    "body-fragment": _w(
+        "advice", VACUOUS, "A list item that is a bare number, punctuation, or trails off into it."
+    ),
+    "list-self-numbered": _w(
+        "advice", VACUOUS, "A numbered list item that numbers itself again (`1. 1. …`)."
+    ),
+    "parameter-duplicate": _w(
+        "advice", VACUOUS, "The same parameter or input name twice in one section."
+    ),
+    # Risk review (issue 9): what a reviewer must see before installing any file. Exact
+    # tests in lam_bot/validator/rules/risk.py.
+    "risk-pipe-to-shell": _w(
+        "advice", RISK, "Downloaded code piped into a shell (`curl … | sh`, `irm … | iex`)."
+    ),
+    "risk-credential-send": _w(
+        "advice",
+        RISK,
+        "Credential material (SSH keys, cloud credentials, `.env`, tokens in the environment)"
+        " near a network send.",
+    ),
+    "risk-override-instructions": _w(
+        "advice",
+        RISK + "; OWASP LLM01 prompt injection",
+        "An instruction to ignore or override earlier instructions.",
+    ),
+    "risk-hidden-content": _w(
+        "advice", RISK, "An HTML comment or hidden markup in an agent's, skill's or command's body."
+    ),
+    "risk-invisible-character": _w(
+        "advice",
+        RISK + "; CVE-2021-42574 (bidirectional controls); Unicode tag characters",
+        "Zero-width, bidirectional or other invisible characters.",
+    ),
+    "risk-bypass-bash": _w(
+        "advice",
+        SUB_AGENTS + " (bypassPermissions skips permission prompts; no `tools` inherits all)",
+        "`permissionMode: bypassPermissions` together with Bash.",
     ),
 }
 
