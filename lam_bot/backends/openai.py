@@ -28,7 +28,7 @@ from lam_bot.backends.base import Completion, Messages
 from lam_bot.errors import BackendError, ConfigError
 
 if TYPE_CHECKING:
-    from lam_bot.generate import GenerateSettings
+    from lam_bot.settings import GenerateSettings
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 30.0
@@ -70,10 +70,10 @@ class OpenAIBackend:
 
     @classmethod
     def from_settings(cls, settings: GenerateSettings) -> OpenAIBackend:
-        """The backend for `--base-url`, `--model` and `--api-key`."""
+        """The backend for `--base-url`, `--model`, `--api-key` and `--timeout`."""
         if not settings.base_url:
             raise ConfigError("the openai backend needs --base-url or LAM_BOT_BASE_URL")
-        return cls(settings.base_url, settings.model, settings.api_key)
+        return cls(settings.base_url, settings.model, settings.api_key, timeout=settings.timeout)
 
     def complete(
         self,

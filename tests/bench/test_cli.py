@@ -123,4 +123,6 @@ def test_attempts_help_states_each_commands_default(
     run_lam_bot: Invoke, command: str, default: int
 ) -> None:
     help_text = " ".join(run_lam_bot(command, "--help").stdout.split())
-    assert f"before giving up. [default: {default}; 1<=x<=10]" in help_text
+    assert (
+        f"before giving up. [env var: LAM_BOT_ATTEMPTS; default: {default}; 1<=x<=10]" in help_text
+    )
