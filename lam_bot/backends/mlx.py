@@ -18,6 +18,12 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from lam_bot.backends.base import Completion, Messages
+from lam_bot.backends.model_source import (
+    check_local_model,
+    download_failure,
+    is_download_failure,
+    looks_like_path,
+)
 from lam_bot.errors import BackendError
 
 try:
@@ -56,9 +62,12 @@ def _load_failure(exc: Exception) -> str:
 @cache
 def load_model(model: str) -> Loaded:
     """Load an mlx model once per process; one-line BackendError when it cannot be."""
+    check_local_model(model)
     try:
         module, tokenizer = load(model)[:2]
     except Exception as exc:  # mlx-lm and the hub raise many types; all mean "not loadable"
+        if is_download_failure(exc) and not looks_like_path(model):
+            raise BackendError(download_failure(model)) from None
         raise BackendError(f"cannot load model {model!r}: {_load_failure(exc)}") from None
     vocab = int(module.args.vocab_size) if hasattr(module, "args") else len(tokenizer)
     return Loaded(module, tokenizer, vocab)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -206,11 +207,43 @@ def test_sampler_top_k_top_p_and_greedy() -> None:
     assert len({Sampler(1.0, 1.0, 20, seed)(flat) for seed in range(200)}) <= 20
 
 
-@pytest.mark.parametrize("model", ["/nonexistent/model", "chendren/Qwen3-8B-LAM-v4"])
-def test_model_not_loadable_is_one_line(model: str) -> None:
+def test_a_missing_model_path_says_no_such_file_or_folder(tmp_path: Path) -> None:
+    for model in ("/nonexistent/model", str(tmp_path / "missing.gguf"), "./not-here"):
+        with pytest.raises(BackendError) as info:
+            MlxBackend(model)
+        assert str(info.value) == f"--model {model}: no such file or folder"
+
+
+def test_the_default_model_offline_is_one_sentence_with_the_ways_forward() -> None:
+    # conftest sets HF_HUB_OFFLINE=1: the hub refuses to download, as on a machine
+    # that cannot reach Hugging Face. The hub library's own text is not shown.
     with pytest.raises(BackendError) as info:
-        MlxBackend(model)
-    message = str(info.value)
-    assert "\n" not in message
-    assert message.startswith(f"cannot load model {model!r}")
-    assert "HF_HUB_OFFLINE" in message
+        MlxBackend("chendren/Qwen3-8B-LAM-v4")
+    assert str(info.value) == (
+        "cannot download model chendren/Qwen3-8B-LAM-v4 (about 16 GB) from Hugging Face "
+        "with HF_HUB_OFFLINE set: use --backend openai with a server, or the small "
+        "offline model with --model smollm2"
+    )
+
+
+def _copy_model(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target)
+    return target
+
+
+def test_a_model_folder_without_a_tokenizer_says_so(tiny_model: Path, tmp_path: Path) -> None:
+    folder = _copy_model(tiny_model, tmp_path / "model")
+    for name in ("tokenizer.json", "vocab.json", "tokenizer.model"):
+        (folder / name).unlink(missing_ok=True)
+    with pytest.raises(BackendError, match=r"model folder .* has no tokenizer"):
+        MlxBackend(str(folder))
+
+
+def test_a_model_folder_without_a_chat_template_says_so(tiny_model: Path, tmp_path: Path) -> None:
+    folder = _copy_model(tiny_model, tmp_path / "model")
+    config_path = folder / "tokenizer_config.json"
+    config = json.loads(config_path.read_text())
+    del config["chat_template"]
+    config_path.write_text(json.dumps(config))
+    with pytest.raises(BackendError, match=r"model folder .* has no chat template"):
+        MlxBackend(str(folder))
