@@ -46,7 +46,7 @@ _OPTIONS = (
     ),
     click.option(
         "--timeout",
-        type=click.FloatRange(1.0, 3600.0),
+        type=click.FloatRange(0.1, 3600.0),
         default=DEFAULT_TIMEOUT,
         show_default=True,
         envvar="LAM_BOT_TIMEOUT",

@@ -11,6 +11,7 @@ from lam_bot.plan import (
     WINDOWS_RESERVED,
     WORST_CASE_TOKENS,
     Plan,
+    is_windows_reserved,
     parse_plan,
     plan_json_schema,
     worst_case_plan,
@@ -185,3 +186,8 @@ def test_token_budget_figures() -> None:
     assert pretty == 5411
     assert 1.4 * pretty < MAX_PLAN_TOKENS
     assert tokens(worst_case_plan().model_dump_json()) == WORST_CASE_TOKENS > 3 * MAX_PLAN_TOKENS
+
+
+def test_reserved_names_with_any_extension_or_case() -> None:
+    assert all(map(is_windows_reserved, ["CON.md", "nul.tar.gz", "Com1", "lpt9.txt", "aux"]))
+    assert not any(map(is_windows_reserved, ["con-monitor", "com10", "lpt0", "console.md"]))
