@@ -232,14 +232,23 @@ def extract_json(text: str) -> str:
         return fenced.group(1)
     found = _json_object(body)
     if found is None:
-        raise GenerationError("the model's reply contains no JSON object", (body[:200],))
+        raise GenerationError("the model's reply contains no JSON object", (_inert(body[:200]),))
     return found
+
+
+def _inert(text: str) -> str:
+    """Model text fit for one log line: no control, bidi or zero-width characters."""
+    return " ".join(strip_invisible(text).split())
+
+
+def _where(error: Any) -> str:
+    """An error's location; keys the model invented are model text, so made inert."""
+    return _inert(".".join(str(part) for part in error["loc"])) or "plan"
 
 
 def _first_error(exc: ValidationError) -> str:
     error = exc.errors()[0]
-    where = ".".join(str(part) for part in error["loc"]) or "plan"
-    return f"{where}: {error['msg']}"
+    return f"{_where(error)}: {error['msg']}"
 
 
 def parse_plan(text: str) -> Plan:
@@ -252,9 +261,7 @@ def parse_plan(text: str) -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        reasons = tuple(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10]
-        )
+        reasons = tuple(f"{_where(e)}: {e['msg']}" for e in exc.errors()[:10])
         message = f"the plan does not match the schema ({exc.error_count()} errors; "
         raise GenerationError(message + f"first: {_first_error(exc)})", reasons) from None
 

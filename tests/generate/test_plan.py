@@ -191,3 +191,21 @@ def test_token_budget_figures() -> None:
 def test_reserved_names_with_any_extension_or_case() -> None:
     assert all(map(is_windows_reserved, ["CON.md", "nul.tar.gz", "Com1", "lpt9.txt", "aux"]))
     assert not any(map(is_windows_reserved, ["con-monitor", "com10", "lpt0", "console.md"]))
+
+
+def test_keys_the_model_invents_reach_errors_inert() -> None:
+    # Issue 9: a key like this came back inside pydantic's error location, one
+    # workflow command per line.
+    plan = example_plan()
+    plan["agent"]["\n::warning title=INJECTED::x\n::add-mask::Monitors\n\x1b[2J"] = 1
+    with pytest.raises(GenerationError) as info:
+        parse_plan(json.dumps(plan))
+    lines = [str(info.value), *info.value.reasons]
+    assert all("\n" not in line and "\x1b" not in line for line in lines)
+    assert "agent. ::warning title=INJECTED::x ::add-mask::Monitors [2J" in str(info.value)
+
+
+def test_a_reply_without_json_keeps_an_inert_excerpt() -> None:
+    with pytest.raises(GenerationError) as info:
+        parse_plan("no plan\x1b]0;title\x07 here\u202e\n::error::x")
+    assert info.value.reasons == ("no plan]0;title here ::error::x",)
