@@ -222,11 +222,19 @@ def _json_object(text: str) -> str | None:
     return None
 
 
+def _leading_object(body: str) -> str:
+    try:
+        _, end = json.JSONDecoder().raw_decode(body)
+    except json.JSONDecodeError:
+        return body  # parse_plan reports where it broke
+    return body[:end]
+
+
 def extract_json(text: str) -> str:
     """The plan's JSON from a reply: strips `<think>…</think>`, code fences and prose."""
     body = _THINK.sub("", text, count=1).strip()
-    if body.startswith("{"):
-        return body
+    if body.startswith("{"):  # the object without prose after it; all of it if broken
+        return _leading_object(body)
     fenced = _FENCE.search(body)
     if fenced:
         return fenced.group(1)

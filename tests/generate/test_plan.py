@@ -209,3 +209,8 @@ def test_a_reply_without_json_keeps_an_inert_excerpt() -> None:
     with pytest.raises(GenerationError) as info:
         parse_plan("no plan\x1b]0;title\x07 here\u202e\n::error::x")
     assert info.value.reasons == ("no plan]0;title here ::error::x",)
+
+
+def test_trailing_prose_after_the_plan_is_ignored() -> None:
+    reply = card_plan_text() + "\n\nThis agent keeps containers healthy. {Let me know!}"
+    assert parse_plan(reply) == parse_plan(card_plan_text())
