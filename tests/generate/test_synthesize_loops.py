@@ -47,7 +47,7 @@ def text(max_length: int) -> st.SearchStrategy[str]:
 # Names are free strings (chendren/lam-training src/schema.ts): snake, kebab, anything.
 IDENT = st.one_of(
     st.from_regex(r"[a-z_][a-z0-9_]{0,23}", fullmatch=True),
-    st.from_regex(r"[a-z]+(-[a-z0-9]+){0,3}", fullmatch=True),
+    st.from_regex(r"[a-z]{1,8}(-[a-z0-9]{1,8}){0,3}", fullmatch=True),
     st.text(min_size=1, max_size=24).filter(lambda name: strip_invisible(name).strip() != ""),
 )
 NAME = st.from_regex(AGENT_NAME_PATTERN, fullmatch=True).filter(lambda s: 3 <= len(s) <= 64)
