@@ -47,6 +47,8 @@ _GLOBAL_TENSORS = {
     "output": "lm_head",
 }
 ARCHITECTURES = ("llama", "qwen2", "qwen3")
+# What mlx's GGUF reader returns (mlx/io/gguf.cpp); K-quants and Q5 fail there.
+TYPES_READ = "tensor types read: F32, F16, BF16, Q8_0, Q4_0, Q4_1"
 # llama.cpp's converter interleaves the Q and K rows of these architectures for its rope.
 _PERMUTED = {"llama"}
 # GGUF token types (gguf-py `TokenType`): 3 control, 4 user-defined are special tokens.
@@ -126,7 +128,7 @@ def convert(gguf: Path, folder: Path) -> None:
         loaded: Any = mx.load(str(gguf), return_metadata=True)
     except Exception as exc:  # mlx raises ValueError/RuntimeError for unreadable files
         reason = " ".join(str(exc).split())[:160]
-        raise BackendError(f"cannot read GGUF {gguf.name}: {reason}") from None
+        raise BackendError(f"cannot read GGUF {gguf.name}: {reason} ({TYPES_READ})") from None
     tensors, metadata = loaded
     config = model_config(metadata, tensors)
     weights = hf_weights(tensors, config)
@@ -161,8 +163,8 @@ def model_config(metadata: dict[str, Any], tensors: dict[str, Any]) -> dict[str,
         "num_attention_heads": heads,
         "num_key_value_heads": int(_meta(metadata, f"{arch}.attention.head_count_kv", heads)),
         "head_dim": int(_meta(metadata, f"{arch}.attention.key_length", hidden // heads)),
-        "rms_norm_eps": float(_meta(metadata, f"{arch}.attention.layer_norm_rms_epsilon")),
-        "rope_theta": float(_meta(metadata, f"{arch}.rope.freq_base", 10000.0)),
+        "rms_norm_eps": _float32(_meta(metadata, f"{arch}.attention.layer_norm_rms_epsilon")),
+        "rope_theta": _float32(_meta(metadata, f"{arch}.rope.freq_base", 10000.0)),
         "max_position_embeddings": int(_meta(metadata, f"{arch}.context_length", 4096)),
         "vocab_size": vocab,
         "tie_word_embeddings": "output.weight" not in tensors,
@@ -170,6 +172,13 @@ def model_config(metadata: dict[str, Any], tensors: dict[str, Any]) -> dict[str,
     if arch == "qwen2":
         config["attention_bias"] = "blk.0.attn_q.bias" in tensors
     return config
+
+
+def _float32(value: float) -> float:
+    """A GGUF float32 as the shortest decimal that reads back to it (1e-05, not 9.99…e-06)."""
+    import numpy as np
+
+    return float(str(np.float32(value)))
 
 
 def tensors_shape(tensors: dict[str, Any], name: str) -> tuple[int, ...]:
@@ -233,9 +242,11 @@ def hf_weights(tensors: dict[str, Any], config: dict[str, Any]) -> dict[str, Any
     weights: dict[str, Any] = {}
     permuted = config["model_type"] in _PERMUTED
     for name in sorted(tensors):
+        if name.endswith((".scales", ".biases")):
+            continue  # quantization companions, read with their weight
         target = hf_name(name)
-        if target is None:
-            continue  # quantization companions (.scales/.biases) and rope tables
+        if target is None:  # e.g. Llama 3.1's rope_freqs: its rope scaling is not carried over
+            raise BackendError(f"GGUF tensor {name!r} is not supported")
         weight = dequantized(tensors, name)
         if permuted and name.endswith(("attn_q.weight", "attn_k.weight")):
             kv = name.endswith("attn_k.weight")

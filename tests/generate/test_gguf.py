@@ -136,6 +136,15 @@ def test_unsupported_architecture_and_unreadable_files_are_one_line(
     writer.close()
     with pytest.raises(BackendError, match="architecture 'gpt2' is not supported"):
         converted_folder(tmp_path / "gpt2.gguf")
+    quantized = gguf.quants.quantize(np.ones((4, 64), np.float32), gguf.GGMLQuantizationType.Q5_0)
+    writer = gguf.GGUFWriter(str(tmp_path / "q5.gguf"), "llama")
+    writer.add_tensor("token_embd.weight", quantized, raw_dtype=gguf.GGMLQuantizationType.Q5_0)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    with pytest.raises(BackendError, match=r"^cannot read GGUF q5\.gguf: .*tensor types read: F32"):
+        converted_folder(tmp_path / "q5.gguf")
     (tmp_path / "junk.gguf").write_bytes(b"not a gguf")
     with pytest.raises(BackendError, match=r"^cannot read GGUF junk\.gguf"):
         converted_folder(tmp_path / "junk.gguf")
