@@ -67,9 +67,11 @@ def test_generate_writes_an_agent_file(tmp_path: Path, monkeypatch: pytest.Monke
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     written = list((tmp_path / ".claude" / "agents").glob("*.md"))
     if result.exit_code == 0:
-        assert len(written) == 1
+        assert len(written) == 1 and f"{written[0].name}  score 100/100" in result.stdout
         checked = check_text(written[0].read_text(), written[0].name)
         assert checked.errors == () and checked.score == 100
     else:  # the gate refused every attempt: one clear error, nothing written
-        assert result.exit_code == 1 and result.output.startswith("Error: "), result.output
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        assert result.stderr.strip().splitlines()[-1].startswith("Error: ")
         assert written == []
