@@ -31,6 +31,12 @@ _OPTIONS = (
         help="Hugging Face repo or local path (mlx), or the server's model name (openai).",
     ),
     click.option(
+        "--adapter",
+        type=click.Path(file_okay=False),
+        envvar="LAM_BOT_ADAPTER",
+        help="LoRA adapter folder from `lam-bot finetune`, loaded with the model (mlx).",
+    ),
+    click.option(
         "--base-url",
         envvar="LAM_BOT_BASE_URL",
         help="OpenAI-compatible server URL including /v1 (openai backend).",
