@@ -241,10 +241,13 @@ def _fuse(settings: FinetuneSettings, adapter: Path) -> Path:
     from mlx.utils import tree_unflatten
     from mlx_lm.utils import load, save
 
+    from lam_bot.backends.gguf import resolve_model
+
     assert settings.fuse is not None
+    source = resolve_model(settings.model)  # a GGUF (smollm2) is converted to a folder
     try:
         model, tokenizer, config = load(  # type: ignore[misc]
-            settings.model, adapter_path=str(adapter), return_config=True
+            source, adapter_path=str(adapter), return_config=True
         )
     except Exception as exc:  # a model mlx-lm cannot load from a folder or repo
         first = " ".join(str(exc).split())[:200]
@@ -255,5 +258,5 @@ def _fuse(settings: FinetuneSettings, adapter: Path) -> Path:
         (name, m.fuse(dequantize=False)) for name, m in model.named_modules() if hasattr(m, "fuse")
     ]
     model.update_modules(tree_unflatten(fused))
-    save(settings.fuse, settings.model, model, tokenizer, config, donate_model=False)
+    save(settings.fuse, source, model, tokenizer, config, donate_model=False)
     return settings.fuse

@@ -158,6 +158,17 @@ class Constraint:
         self.matcher.consume_token(token)
         self._check()
 
+    def forced(self) -> list[int]:
+        """The tokens the grammar forces next, in the tokenizer's canonical split ([] if none)."""
+        tokens: list[int] = self.matcher.compute_ff_tokens()
+        self._check()
+        return tokens
+
+    def consume_run(self, tokens: list[int]) -> None:
+        """Advance past `tokens` at once (a forced run from `forced`)."""
+        self.matcher.consume_tokens(tokens)
+        self._check()
+
     @property
     def done(self) -> bool:
         """True once the grammar is complete: the plan's closing brace was sampled."""

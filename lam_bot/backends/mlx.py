@@ -56,9 +56,16 @@ def _load_failure(exc: Exception) -> str:
 @cache
 def load_model(model: str, adapter: str | None = None) -> Loaded:
     """Load an mlx model (with a LoRA adapter folder, if given) once per process;
-    one-line BackendError when it cannot be."""
+    one-line BackendError when it cannot be.
+
+    `model` is a Hugging Face repo, an mlx model folder, a GGUF file or a short name of
+    a packaged GGUF (`smollm2`); GGUF files are converted once (backends/gguf.py).
+    """
+    from lam_bot.backends.gguf import resolve_model
+
+    folder = resolve_model(model)
     try:
-        module, tokenizer = load(model)[:2]
+        module, tokenizer = load(folder)[:2]
     except Exception as exc:  # mlx-lm and the hub raise many types; all mean "not loadable"
         raise BackendError(f"cannot load model {model!r}: {_load_failure(exc)}") from None
     if adapter is not None:
@@ -96,6 +103,8 @@ class MlxBackend:
         self._prefix: _Prefix | None = None
         self.last_tokens: list[int] = []  # the last reply's token ids (for benchmarks)
         self.last_picks = Counter[str]()  # how its tokens were picked (GrammarPicker)
+        self.last_passes = 0  # the last reply's decode forward passes (for benchmarks)
+        self.jump_forward = True  # forced runs in one forward pass (off: one pass each)
 
     def prompt_tokens(self, messages: Messages) -> list[int]:
         """The chat-templated prompt, thinking off, ready for the assistant's reply."""
@@ -131,6 +140,7 @@ class MlxBackend:
         seconds = time.perf_counter() - start
         self.last_tokens = decoded.tokens
         self.last_picks = decoder.picker.kinds if decoder.picker else Counter[str]()
+        self.last_passes = decoder.passes
         text = self.loaded.tokenizer.decode(decoded.tokens)
         return Completion(
             text, len(tokens), len(decoded.tokens), seconds, decoded.first, decoded.cut_off
@@ -262,10 +272,18 @@ class GrammarPicker:
 
 
 class _Decoder:
-    """The decode loop: forward (async) ∥ grammar, then sample, consume."""
+    """The decode loop: forward (async) ∥ grammar, then sample, consume.
+
+    Jump-forward decoding: after each sampled token, the tokens the grammar forces next
+    (llguidance's `compute_ff_tokens`, e.g. `","steps":[{"` after a string) are consumed
+    at once and go through the model with the sampled token in one forward pass, which
+    extends the KV cache by the whole run; without it each costs a pass of its own.
+    """
 
     def __init__(self, backend: MlxBackend, constraint: Any, sampler: Sampler) -> None:
         self.model = backend.loaded.model
+        self.jump_forward = backend.jump_forward
+        self.passes = 0  # decode forward passes (the prompt's prefill not counted)
         self.cache = backend.cache
         self.eos = set(backend.loaded.tokenizer.eos_token_ids)
         self.constraint = constraint
@@ -279,24 +297,41 @@ class _Decoder:
             return self.sample(np.array(logits[0]))
         return self.picker(logits)
 
-    def _step(self, token: int) -> mx.array:
-        logits = self.model(mx.array([[token]]), cache=self.cache)[:, -1, :]
+    def _step(self, run: list[int]) -> mx.array:
+        """One forward pass over `run` (a sampled token and the forced ones after it)."""
+        self.passes += 1
+        logits = self.model(mx.array([run]), cache=self.cache)[:, -1, :]
         mx.async_eval(logits)
         return logits
+
+    def _forced(self, budget: int) -> list[int]:
+        """The tokens the grammar forces next (at most `budget`), consumed, or [] when off."""
+        if not self.jump_forward or self.constraint is None or budget <= 0:
+            return []
+        forced = self.constraint.forced()[:budget]
+        if forced:
+            self.constraint.consume_run(forced)
+            assert self.picker is not None
+            self.picker.kinds["forced"] += len(forced)
+        return forced
 
     def run(self, logits: mx.array, max_tokens: int) -> _Decoded:
         start, first, tokens = time.perf_counter(), 0.0, list[int]()
         mx.async_eval(logits)
-        for _ in range(max_tokens):
+        while len(tokens) < max_tokens:
             token = self._pick(logits)
             first = first or time.perf_counter() - start
             if self.constraint is None and token in self.eos:
                 return _Decoded(tokens, first)
             tokens.append(token)
+            run = [token]
             if self.constraint is not None:
                 self.constraint.consume(token)
+                run += self._forced(max_tokens - len(tokens))
+                tokens += run[1:]
                 if self.constraint.done:
                     return _Decoded(tokens, first)
-            logits = self._step(token)
+            if len(tokens) < max_tokens:
+                logits = self._step(run)
         # The caller decides what a partial reply is worth; the text is kept for it.
         return _Decoded(tokens, first, cut_off=True)

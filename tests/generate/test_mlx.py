@@ -186,3 +186,43 @@ def test_model_not_loadable_is_one_line(model: str) -> None:
     assert "\n" not in message
     assert message.startswith(f"cannot load model {model!r}")
     assert "HF_HUB_OFFLINE" in message
+
+
+def _greedy_plan(backend: MlxBackend, jump_forward: bool, max_tokens: int) -> tuple[list[int], int]:
+    backend.jump_forward = jump_forward
+    try:
+        schema = plan_json_schema()
+        backend.complete(MESSAGES, schema, seed=0, temperature=0.0, max_tokens=max_tokens)
+    finally:
+        backend.jump_forward = True
+    return backend.last_tokens, backend.last_passes
+
+
+@pytest.mark.parametrize("max_tokens", [MAX_PLAN_TOKENS, 40])
+def test_jump_forward_decodes_the_same_tokens_in_fewer_passes(
+    backend: MlxBackend, max_tokens: int
+) -> None:
+    jumped, passes = _greedy_plan(backend, True, max_tokens)
+    stepped, step_passes = _greedy_plan(backend, False, max_tokens)
+    assert jumped == stepped  # greedy: one pass over a forced run changes no logit's argmax
+    assert step_passes == len(stepped) - 1  # every token but the last fed back on its own
+    assert passes < step_passes
+    assert backend.last_picks["forced"] > 0
+    assert len(jumped) <= max_tokens
+
+
+def test_forced_runs_are_the_grammars_and_keep_it_consistent(backend: MlxBackend) -> None:
+    hf_tokenizer = backend.loaded.tokenizer._tokenizer
+    constraint = Constraint(lltokenizer(hf_tokenizer, VOCAB_SIZE), plan_json_schema())
+    tokens = hf_tokenizer.encode(example_plan_json(separators=(",", ":")))
+    index, forced_total = 0, 0
+    while index < len(tokens):
+        constraint.consume(tokens[index])
+        index += 1
+        forced = constraint.forced()
+        if forced:  # the card's plan in canonical tokens: every forced run matches it
+            assert forced == tokens[index : index + len(forced)]
+            constraint.consume_run(forced)
+            index, forced_total = index + len(forced), forced_total + len(forced)
+    assert constraint.done
+    assert forced_total > len(tokens) // 10
