@@ -7,8 +7,11 @@ loss 0.419 at iteration 700 of 800. Everything is overridable.
 The trainer is mlx-lm's own (`mlx_lm.lora.train_model`, which adds the LoRA layers,
 writes `adapter_config.json` and runs `mlx_lm.tuner.train`); a `TrainingCallback`
 records the losses and, at every validation, keeps the adapter weights if the
-validation loss is the best so far. At the end `adapters.safetensors` holds that best
-checkpoint (what `mlx_lm.load(adapter_path=...)` and `--adapter` read) and
+validation loss is the best so far. mlx-lm validates before iterations 1, N x
+steps-per-eval and the last, so the final weights get one more validation pass here.
+Iterations are counted as mlx-lm's callbacks count them: the number of optimizer steps
+behind the weights measured (0: the untouched model). At the end `adapters.safetensors`
+holds that best checkpoint (what `mlx_lm.load(adapter_path=...)` and `--adapter` read) and
 `last_adapters.safetensors` the final weights; `training.json` has the loss curve.
 The model loads through the mlx backend's loader, so every model `generate` can use
 can be fine-tuned.
@@ -177,8 +180,14 @@ def _datasets(args: SimpleNamespace, tokenizer: Any) -> tuple[Any, Any]:
     return train, valid
 
 
+# mlx's allocation failures: "[metal::malloc] Attempting to allocate N bytes which is
+# greater than the maximum allowed buffer size", "... Insufficient Memory ...".
+_OOM_WORDS = ("memory", "malloc", "allocate")
+
+
 def _out_of_memory(exc: BaseException) -> bool:
-    return isinstance(exc, MemoryError) or "memory" in str(exc).lower()
+    text = str(exc).lower()
+    return isinstance(exc, MemoryError) or any(word in text for word in _OOM_WORDS)
 
 
 def _train(args: SimpleNamespace, model: Any, train: Any, valid: Any, callback: Any) -> None:
@@ -193,6 +202,21 @@ def _train(args: SimpleNamespace, model: Any, train: Any, valid: Any, callback: 
         raise
 
 
+def _validate_last(args: SimpleNamespace, model: Any, valid: Any, keeper: Any) -> None:
+    """Validation of the final weights, which mlx-lm's loop measures only before the last step."""
+    from mlx_lm.tuner import evaluate
+    from mlx_lm.tuner.datasets import CacheDataset
+
+    loss = evaluate(
+        model=model,
+        dataset=CacheDataset(valid),
+        batch_size=args.batch_size,
+        num_batches=args.val_batches,
+        max_seq_length=args.max_seq_length,
+    )
+    keeper.on_val_loss_report({"iteration": args.iters, "val_loss": loss})
+
+
 def finetune(settings: FinetuneSettings, progress: Progress | None = None) -> Finetuned:
     """Train a LoRA adapter into `settings.out`; InputError / BackendError on bad input."""
     say = progress or (lambda _message: None)
@@ -205,6 +229,8 @@ def finetune(settings: FinetuneSettings, progress: Progress | None = None) -> Fi
     keeper = _callback_class()(model, settings.out / BEST_FILE, say)
     say(f"training {args.iters} iterations on {len(train)} examples ({len(valid)} validation)")
     _train(args, model, train, valid, keeper)
+    if len(valid):
+        _validate_last(args, model, valid, keeper)
     adapter = _keep_best(settings.out, keeper.best is not None)
     _write_history(settings, keeper)
     fused = _fuse(settings, adapter) if settings.fuse else None
