@@ -192,3 +192,14 @@ def test_the_adapter_needs_the_mlx_backend(tmp_path: Path) -> None:
         str(tmp_path),
     )
     assert result.exit_code == 2 and "--adapter needs the mlx backend" in result.output
+
+
+def test_lam_bot_adapter_reaches_bench(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LAM_BOT_ADAPTER", str(tmp_path))
+    monkeypatch.setenv("LAM_BOT_BACKEND", "openai")
+    monkeypatch.setenv("LAM_BOT_BASE_URL", "http://127.0.0.1:9/v1")
+    from lam_bot.cli.options import settings_from_options
+
+    result = invoke("bench", "--suite", "plan", "-q")
+    assert result.exit_code == 2 and "--adapter needs the mlx backend" in result.output
+    assert settings_from_options(adapter=str(tmp_path)).adapter == str(tmp_path)
