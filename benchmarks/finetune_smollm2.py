@@ -73,7 +73,7 @@ def train(args: argparse.Namespace, data: Path, adapter: Path) -> Finetuned:
         iters=args.iters,
         learning_rate=args.learning_rate,
         max_seq_length=args.max_seq_length,
-        steps_per_eval=max(1, args.iters // 2),
+        steps_per_eval=args.iters,  # validation before, before the last step, and after
         val_batches=-1,  # the whole (small) validation set: every pass sees the same examples
         steps_per_report=5,
         save_every=args.iters,

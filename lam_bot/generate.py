@@ -9,36 +9,20 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from lam_bot.errors import GenerationError, InputError
 from lam_bot.files import atomic_write
-from lam_bot.plan import MAX_PLAN_TOKENS, Plan, parse_plan, plan_json_schema
+from lam_bot.plan import Plan, parse_plan, plan_json_schema
 from lam_bot.prompt import build_messages, clean_request
+from lam_bot.settings import DEFAULT_MODEL, GenerateSettings
 from lam_bot.synthesize import Grant, agent_filename, safe_agent_path, synthesize
 from lam_bot.validator import FileResult, check_text
 
-DEFAULT_MODEL = "chendren/Qwen3-8B-LAM-v4"
+__all__ = ["DEFAULT_MODEL", "GenerateSettings", "Generated", "generate_agent", "write_agent"]
+
 Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class GenerateSettings:
-    """How to generate: which backend and model, and the sampling options."""
-
-    backend: str = "mlx"
-    model: str = DEFAULT_MODEL
-    adapter: str | None = None  # a LoRA adapter folder (`lam-bot finetune`), mlx only
-    base_url: str | None = None
-    api_key: str | None = None
-    repeat: bool = True
-    attempts: int = 2
-    temperature: float | None = None  # None: the backend's default (Qwen3: 0.7)
-    seed: int | None = None  # None: a fresh random seed per attempt
-    max_tokens: int = MAX_PLAN_TOKENS
-    constrained: bool = True
 
 
 class Generated(NamedTuple):

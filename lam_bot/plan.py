@@ -2,32 +2,33 @@
 
 One pydantic model is the source of the JSON schema for the grammar (mlx) and for
 `response_format` (OpenAI-compatible servers), of parsing, of synthesis and of the
-benchmark's plan scorer. Optional fields (`tool`, `on_failure`) are required but
-nullable, so strict structured-output modes accept the same schema; `extra="forbid"`
-closes every object, so a grammar never lets the model invent keys.
+benchmark's plan scorer. It follows the schema the model was fine-tuned on
+(chendren/lam-training, `src/schema.ts`) and the model card's example plan
+(`../shared/seed/example-plan.json`): names are free strings (the card writes
+snake_case tools and kebab-case skills), a step carries `action` and only the keys it
+needs (`tool`, optional and nullable; `input`, an object; `on_failure`, optional), and
+keys come in the card's order, which the grammar keeps. Only the agent's name has a
+pattern, because it becomes the file name and Claude Code's agent name.
+`extra="forbid"` closes every object, so a grammar never lets the model invent keys.
 
-Token budget. Every string and list is bounded so the longest possible plan fits
-`MAX_PLAN_TOKENS`. The worst case (`worst_case_plan()`: every string at maxLength,
-every list at maxItems), in characters of compact JSON, keys and punctuation included:
+Bounds come from realistic plans, not from the random-weight worst case: the training
+data asks for 1-5 tools and 1-4 skills of at least 2 steps (src/generate.ts), and the
+bounds leave room above that (8 tools, 6 skills, 8 steps a skill, 10 constraints,
+1,500 characters of reasoning, 6 parameters a tool or skill, 6 input entries a step).
 
-    reasoning 400                                                     402
-    name 64 + description 160 + role 80                               310
-    tools      3 x (name 32 + description 120 + returns 80
-                    + 2 parameters x (name 24 + description 80) = 164)  3 x 618 = 1,858
-    skills     3 x (name 32 + description 120 + trigger 100 + output 100
-                    + 2 inputs x 164
-                    + 4 steps x (action 100 + tool 32 + on_failure 80) = 251)
-                                                                     3 x 1,764 = 5,296
-    constraints 4 x 100                                               413
-    total                                                           8,368 characters
-
-Filled with English words that is 1,588 tokens of the real Qwen3 tokenizer (5.3
-characters per token; denser prose runs ~4, so ~2,100), and `MAX_PLAN_TOKENS` (4,096)
-is about twice that: a plan is never cut off. A random-weight model, which writes every
-string to its maxLength in noise tokens, stays under it too (measured over 20 seeds in
-tests/generate/test_mlx.py). The bounds are about twice what the model card's example
-plans use (the seed's example is ~350 tokens compact), and small because decoding
-time is linear in them: they decide how long the worst case takes.
+Token budget (Qwen3 tokens, measured in tests/generate/test_plan.py). The card's example
+plan is 245 tokens compact, 355 as printed (pretty, the training data's layout:
+src/generate.ts writes `JSON.stringify(…, null, 2)`). `large_plan()`
+(tests/support/plans.py), a plan at every count bound (8 tools of 3 parameters, 6
+skills of 8 steps and 3 inputs, 10 constraints) with realistic field lengths, is
+LARGE_PLAN_TOKENS compact and 5,411 pretty. `MAX_PLAN_TOKENS` (8,192) is 1.5 times the
+pretty figure, so a server that ignores `response_format` and writes the trained
+layout is not cut off either. The worst case, every string at maxLength and every list
+at maxItems (`worst_case_plan()`), is WORST_CASE_TOKENS tokens of English words: over
+three times the budget and not what it is sized for. A plan that long, like the noise
+of a random-weight model that keeps opening list items, stops at `max_tokens` with a
+clean "cut off" error (generate.py) rather than a half-parsed plan;
+tests/generate/test_mlx.py checks every random-weight run ends one way or the other.
 """
 
 from __future__ import annotations
@@ -36,80 +37,167 @@ import json
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    WithJsonSchema,
+)
 
 from lam_bot.errors import GenerationError
+from lam_bot.prompt import strip_invisible
 
 AGENT_NAME_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-IDENTIFIER_PATTERN = r"^[a-z_][a-z0-9_]*$"
 
-# Budget for the model's output; about twice the worst case measured below.
-MAX_PLAN_TOKENS = 4096
-# `worst_case_plan()` as compact JSON, in Qwen3 tokens (tests/generate/test_plan.py).
-WORST_CASE_TOKENS = 1588
+# Budget for the model's output (see the module docstring).
+MAX_PLAN_TOKENS = 8192
+# `large_plan()` and `worst_case_plan()` as compact JSON, in Qwen3 tokens
+# (tests/generate/test_plan.py measures both).
+LARGE_PLAN_TOKENS = 3732
+WORST_CASE_TOKENS = 27343
+
+MAX_INPUT_ENTRIES = 6
+INPUT_KEY_LENGTH = 40
+INPUT_VALUE_LENGTH = 160
+
+
+def _clean(text: str) -> str:
+    """Model text without bidi, zero-width or control characters (as the request is)."""
+    cleaned = strip_invisible(text)
+    if text and not cleaned:
+        raise ValueError("only invisible characters")
+    return cleaned
 
 
 def _text(max_length: int) -> type[str]:
-    return Annotated[str, StringConstraints(min_length=1, max_length=max_length)]  # type: ignore[return-value]
-
-
-def _ident(max_length: int) -> type[str]:
-    constraint = StringConstraints(pattern=IDENTIFIER_PATTERN, min_length=1, max_length=max_length)
-    return Annotated[str, constraint]  # type: ignore[return-value]
+    constraint = StringConstraints(min_length=1, max_length=max_length)
+    return Annotated[str, AfterValidator(_clean), constraint]  # type: ignore[return-value]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# The training schema's types plus "integer", which JSON Schema authors write too.
 ParamType = Literal["string", "integer", "number", "boolean", "array", "object"]
 
 
 class Parameter(_Strict):
-    name: _ident(24)  # type: ignore[valid-type]
+    name: _text(64)  # type: ignore[valid-type]
     type: ParamType
-    description: _text(80)  # type: ignore[valid-type]
+    description: _text(200)  # type: ignore[valid-type]
     required: bool
 
 
 class ToolSpec(_Strict):
-    name: _ident(32)  # type: ignore[valid-type]
-    description: _text(120)  # type: ignore[valid-type]
-    parameters: list[Parameter] = Field(max_length=2)
-    returns: _text(80)  # type: ignore[valid-type]
+    name: _text(64)  # type: ignore[valid-type]
+    description: _text(240)  # type: ignore[valid-type]
+    parameters: list[Parameter] = Field(max_length=6)
+    returns: _text(200)  # type: ignore[valid-type]
+
+
+Scalar = str | int | float | bool | None
+
+# What the grammar lets a model write in a step's `input`: a flat object of short
+# scalars (the training data writes `{"param": "value_source"}`). Parsing accepts any
+# JSON values (`z.record(z.any())` in the training schema), bounded in size.
+_INPUT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "patternProperties": {
+        rf"^[A-Za-z_][A-Za-z0-9_.-]{{0,{INPUT_KEY_LENGTH - 1}}}$": {
+            "anyOf": [
+                {"type": "string", "maxLength": INPUT_VALUE_LENGTH},
+                {"type": "number"},
+                {"type": "boolean"},
+                {"type": "null"},
+            ]
+        }
+    },
+    "additionalProperties": False,
+    "maxProperties": MAX_INPUT_ENTRIES,
+}
+
+
+def _input_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return _clean(value)
+    if isinstance(value, list):
+        return [_input_value(item) for item in value]
+    if isinstance(value, dict):
+        return {_clean(str(k)): _input_value(v) for k, v in value.items()}
+    return value
+
+
+def _check_input(value: dict[str, Any]) -> dict[str, Any]:
+    if len(value) > MAX_INPUT_ENTRIES:
+        raise ValueError(f"at most {MAX_INPUT_ENTRIES} input entries")
+    # Twice what the grammar can write, so escapes and nested values have room.
+    limit = 2 * MAX_INPUT_ENTRIES * (INPUT_KEY_LENGTH + INPUT_VALUE_LENGTH + 6)
+    if len(json.dumps(value, ensure_ascii=False)) > limit:
+        raise ValueError("the input object is too long")
+    return {_clean(key): _input_value(item) for key, item in value.items()}
+
+
+StepInput = Annotated[dict[str, Any], AfterValidator(_check_input), WithJsonSchema(_INPUT_SCHEMA)]
 
 
 class Step(_Strict):
-    action: _text(100)  # type: ignore[valid-type]
-    tool: _ident(32) | None  # type: ignore[valid-type]
-    on_failure: _text(80) | None  # type: ignore[valid-type]
+    action: _text(240)  # type: ignore[valid-type]
+    tool: _text(64) | None = None  # type: ignore[valid-type]
+    input: StepInput | None = None
+    on_failure: _text(200) | None = None  # type: ignore[valid-type]
 
 
 class Skill(_Strict):
-    name: _ident(32)  # type: ignore[valid-type]
-    description: _text(120)  # type: ignore[valid-type]
-    trigger: _text(100)  # type: ignore[valid-type]
-    inputs: list[Parameter] = Field(max_length=2)
-    steps: list[Step] = Field(min_length=1, max_length=4)
-    output: _text(100)  # type: ignore[valid-type]
+    name: _text(64)  # type: ignore[valid-type]
+    description: _text(240)  # type: ignore[valid-type]
+    trigger: _text(200)  # type: ignore[valid-type]
+    inputs: list[Parameter] = Field(max_length=6)
+    steps: list[Step] = Field(min_length=1, max_length=8)
+    output: _text(200)  # type: ignore[valid-type]
+
+
+# Device names Windows reserves in every folder, with or without an extension, in any
+# case (learn.microsoft.com, "Naming Files, Paths, and Namespaces"): a Windows
+# checkout cannot hold `con.md`.
+WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"]
+    + [f"{port}{digit}" for port in ("com", "lpt") for digit in "123456789"]
+)
+
+
+def is_windows_reserved(name: str) -> bool:
+    """True when `name` (a file name, extension or not, any case) is a Windows device name."""
+    return name.split(".", 1)[0].strip().lower() in WINDOWS_RESERVED
+
+
+def _not_reserved(name: str) -> str:
+    if is_windows_reserved(name):
+        raise ValueError(f"{name!r} is a reserved file name on Windows")
+    return name
 
 
 AgentName = Annotated[
-    str, StringConstraints(pattern=AGENT_NAME_PATTERN, min_length=3, max_length=64)
+    str,
+    StringConstraints(pattern=AGENT_NAME_PATTERN, min_length=3, max_length=64),
+    AfterValidator(_not_reserved),
 ]
 
 
 class AgentSpec(_Strict):
     name: AgentName
-    description: _text(160)  # type: ignore[valid-type]
-    role: _text(80)  # type: ignore[valid-type]
-    tools: list[ToolSpec] = Field(min_length=1, max_length=3)
-    skills: list[Skill] = Field(min_length=1, max_length=3)
-    constraints: list[_text(100)] = Field(min_length=1, max_length=4)  # type: ignore[valid-type]
+    description: _text(300)  # type: ignore[valid-type]
+    role: _text(160)  # type: ignore[valid-type]
+    tools: list[ToolSpec] = Field(min_length=1, max_length=8)
+    skills: list[Skill] = Field(min_length=1, max_length=6)
+    constraints: list[_text(200)] = Field(min_length=1, max_length=10)  # type: ignore[valid-type]
 
 
 class Plan(_Strict):
-    reasoning: _text(400)  # type: ignore[valid-type]
+    reasoning: _text(1500)  # type: ignore[valid-type]
     agent: AgentSpec
 
 
@@ -134,24 +222,41 @@ def _json_object(text: str) -> str | None:
     return None
 
 
+def _leading_object(body: str) -> str:
+    try:
+        _, end = json.JSONDecoder().raw_decode(body)
+    except json.JSONDecodeError:
+        return body  # parse_plan reports where it broke
+    return body[:end]
+
+
 def extract_json(text: str) -> str:
     """The plan's JSON from a reply: strips `<think>…</think>`, code fences and prose."""
     body = _THINK.sub("", text, count=1).strip()
-    if body.startswith("{"):
-        return body
+    if body.startswith("{"):  # the object without prose after it; all of it if broken
+        return _leading_object(body)
     fenced = _FENCE.search(body)
     if fenced:
         return fenced.group(1)
     found = _json_object(body)
     if found is None:
-        raise GenerationError("the model's reply contains no JSON object", (body[:200],))
+        raise GenerationError("the model's reply contains no JSON object", (_inert(body[:200]),))
     return found
+
+
+def _inert(text: str) -> str:
+    """Model text fit for one log line: no control, bidi or zero-width characters."""
+    return " ".join(strip_invisible(text).split())
+
+
+def _where(error: Any) -> str:
+    """An error's location; keys the model invented are model text, so made inert."""
+    return _inert(".".join(str(part) for part in error["loc"])) or "plan"
 
 
 def _first_error(exc: ValidationError) -> str:
     error = exc.errors()[0]
-    where = ".".join(str(part) for part in error["loc"]) or "plan"
-    return f"{where}: {error['msg']}"
+    return f"{_where(error)}: {error['msg']}"
 
 
 def parse_plan(text: str) -> Plan:
@@ -164,9 +269,7 @@ def parse_plan(text: str) -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        reasons = tuple(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10]
-        )
+        reasons = tuple(f"{_where(e)}: {e['msg']}" for e in exc.errors()[:10])
         message = f"the plan does not match the schema ({exc.error_count()} errors; "
         raise GenerationError(message + f"first: {_first_error(exc)})", reasons) from None
 
@@ -188,8 +291,11 @@ def _fill(node: dict[str, Any], schema: dict[str, Any]) -> Any:
     if "anyOf" in node:
         return _fill(node["anyOf"][0], schema)
     kind = node.get("type")
-    if kind == "object":
+    if kind == "object" and "properties" in node:
         return {key: _fill(sub, schema) for key, sub in node["properties"].items()}
+    if kind == "object":  # a step's input: the most entries, longest keys and values
+        value = _filler(INPUT_VALUE_LENGTH)
+        return {f"k{i}".ljust(INPUT_KEY_LENGTH, "k"): value for i in range(MAX_INPUT_ENTRIES)}
     if kind == "array":
         return [_fill(node["items"], schema) for _ in range(node.get("maxItems", 3))]
     if "enum" in node:
@@ -198,6 +304,4 @@ def _fill(node: dict[str, Any], schema: dict[str, Any]) -> Any:
         return True
     if node.get("pattern") == AGENT_NAME_PATTERN:
         return ("memory-monitor-" * 5)[: node["maxLength"]].strip("-")
-    if node.get("pattern") == IDENTIFIER_PATTERN:
-        return ("check_container_" * 4)[: node["maxLength"]]
     return _filler(node["maxLength"])

@@ -41,10 +41,19 @@ def _visible(char: str) -> bool:
     return unicodedata.category(char) not in ("Cf", "Cc", "Co", "Cs")
 
 
+def strip_invisible(text: str) -> str:
+    """`text` without bidi controls, zero-width, control or private-use characters.
+
+    The one cleaning applied to everything untrusted: the request here and every string
+    of a model's plan at parse time (plan.py). Newlines and tabs are kept.
+    """
+    return "".join(char for char in text if _visible(char))
+
+
 def clean_request(text: str) -> str:
     """The request without HTML comments or invisible characters, capped; InputError if empty."""
     text = _HTML_COMMENT.sub("", text.replace("\r\n", "\n"))
-    text = "".join(char for char in text if _visible(char))
+    text = strip_invisible(text)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     if not text:
         raise InputError("the request is empty")

@@ -27,6 +27,7 @@ Only catalog tools a subagent may hold are ever granted; each grant keeps its re
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -37,7 +38,15 @@ import yaml
 
 from lam_bot.catalog import BUILTIN_TOOLS, NOT_FOR_SUBAGENTS
 from lam_bot.errors import InputError
-from lam_bot.plan import AGENT_NAME_PATTERN, Parameter, Plan, Skill, Step, ToolSpec
+from lam_bot.plan import (
+    AGENT_NAME_PATTERN,
+    Parameter,
+    Plan,
+    Skill,
+    Step,
+    ToolSpec,
+    is_windows_reserved,
+)
 from lam_bot.validator.content import MIN_REPEAT_LINE, PHRASE_MAX_WORDS, PHRASE_MIN_REPEATS
 
 
@@ -228,9 +237,16 @@ def derive_grants(plan: Plan) -> tuple[Grant, ...]:
 
 
 def agent_filename(name: str) -> str:
-    """The agent file's name: `<name>.md`; InputError for anything but a valid agent name."""
+    """The agent file's name: `<name>.md`.
+
+    InputError for anything but a valid agent name, and for names Windows reserves
+    for devices (`con`, `nul`, `com1`…; plan.WINDOWS_RESERVED), which a Windows
+    checkout cannot hold as files whatever their extension.
+    """
     if not _NAME_PATTERN.fullmatch(name) or len(name) > 64:
         raise InputError(f"not a valid agent name: {name!r} (lowercase letters, digits, hyphens)")
+    if is_windows_reserved(name):
+        raise InputError(f"{name!r} is a reserved file name on Windows: choose another agent name")
     return f"{name}.md"
 
 
@@ -285,16 +301,31 @@ def frontmatter(plan: Plan, grants: tuple[Grant, ...]) -> str:
     return f"---\n{dumped}---\n"
 
 
+def code(name: str) -> str:
+    """`name` on one line as a Markdown code span, backticks inside it kept (CommonMark)."""
+    text = one_line(name)
+    if "`" not in text:
+        return f"`{text}`"
+    fence = "`" * (max(len(run) for run in re.findall(r"`+", text)) + 1)
+    return f"{fence} {text} {fence}"
+
+
+def _value(value: object) -> str:
+    if isinstance(value, str):
+        return one_line(value)
+    return one_line(json.dumps(value, ensure_ascii=False))
+
+
 def _parameter(param: Parameter) -> str:
     need = "required" if param.required else "optional"
-    return f"`{param.name}` ({param.type}, {need}): {one_line(param.description)}"
+    return f"{code(param.name)} ({param.type}, {need}): {one_line(param.description)}"
 
 
 def _tool_section(tool: ToolSpec, grants: tuple[Grant, ...]) -> list[str]:
     granted = {grant.tool for grant in grants}
     carriers = [g.tool for g in keyword_grants([f"{tool.name} {tool.description}"])]
     carriers = [t for t in dict.fromkeys(carriers) if t in granted] or [grants[0].tool]
-    lines = [f"### `{tool.name}`", "", _paragraph(tool.description)]
+    lines = [f"### {code(tool.name)}", "", _paragraph(tool.description)]
     lines += [f"- Parameter {_parameter(param)}" for param in tool.parameters]
     lines += [f"- Returns: {one_line(tool.returns)}", f"- Carry it out with: {', '.join(carriers)}"]
     return [*lines, ""]
@@ -303,7 +334,10 @@ def _tool_section(tool: ToolSpec, grants: tuple[Grant, ...]) -> list[str]:
 def _step(number: int, step: Step) -> str:
     line = f"{number}. {_sentence(step.action)}"
     if step.tool:
-        line += f" Use `{step.tool}`."
+        line += f" Use {code(step.tool)}."
+    if step.input:
+        entries = [f"{code(key)} = {_value(value)}" for key, value in step.input.items()]
+        line += f" Input: {'; '.join(entries)}."
     if step.on_failure:
         line += f" If it fails: {_sentence(step.on_failure)}"
     return line
@@ -311,14 +345,15 @@ def _step(number: int, step: Step) -> str:
 
 def _unique(steps: list[Step]) -> list[Step]:
     """The steps without exact repeats (a looping model writes the same step again)."""
-    seen: dict[tuple[str, str | None, str | None], Step] = {}
+    seen: dict[tuple[str, str | None, str, str | None], Step] = {}
     for step in steps:
-        seen.setdefault((one_line(step.action), step.tool, step.on_failure), step)
+        given = json.dumps(step.input, sort_keys=True)
+        seen.setdefault((one_line(step.action), step.tool, given, step.on_failure), step)
     return list(seen.values())
 
 
 def _skill_section(skill: Skill) -> list[str]:
-    lines = [f"### {skill.name}", "", _paragraph(skill.description), ""]
+    lines = [f"### {one_line(skill.name)}", "", _paragraph(skill.description), ""]
     lines.append(f"When: {_sentence(skill.trigger)}")
     lines += [f"- Input {_parameter(param)}" for param in skill.inputs]
     lines += ["", "Steps:", ""]
@@ -342,7 +377,7 @@ def body(plan: Plan, grants: tuple[Grant, ...]) -> str:
     lines += ["## Constraints", ""]
     lines += [f"- {_sentence(c)}" for c in dict.fromkeys(one_line(c) for c in agent.constraints)]
     lines += ["", "## Output", ""]
-    lines += [f"- {skill.name}: {_sentence(skill.output)}" for skill in agent.skills]
+    lines += [f"- {one_line(skill.name)}: {_sentence(skill.output)}" for skill in agent.skills]
     return "\n".join(tidy_lines(lines)) + "\n"
 
 

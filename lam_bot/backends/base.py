@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from lam_bot.errors import UsageError
 
 if TYPE_CHECKING:
-    from lam_bot.generate import GenerateSettings
+    from lam_bot.settings import GenerateSettings
 
 Messages = list[dict[str, str]]
 
@@ -63,7 +63,7 @@ def _openai(settings: GenerateSettings) -> Backend:
 
 BACKENDS: dict[str, Callable[[GenerateSettings], Backend]] = {"mlx": _mlx, "openai": _openai}
 
-_CACHE: dict[tuple[str, str, str | None, str | None, str | None], Backend] = {}
+_CACHE: dict[tuple[str, str, str | None, str | None, float, str | None], Backend] = {}
 
 
 def get_backend(settings: GenerateSettings) -> Backend:
@@ -72,7 +72,14 @@ def get_backend(settings: GenerateSettings) -> Backend:
     if factory is None:
         choices = ", ".join(sorted(BACKENDS))
         raise UsageError(f"unknown backend {settings.backend!r} (choose from {choices})")
-    key = (settings.backend, settings.model, settings.base_url, settings.api_key, settings.adapter)
+    key = (
+        settings.backend,
+        settings.model,
+        settings.base_url,
+        settings.api_key,
+        settings.timeout,
+        settings.adapter,
+    )
     if key not in _CACHE:
         _CACHE[key] = factory(settings)
     return _CACHE[key]

@@ -18,6 +18,12 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from lam_bot.backends.base import Completion, Messages
+from lam_bot.backends.model_source import (
+    check_local_model,
+    download_failure,
+    is_download_failure,
+    looks_like_path,
+)
 from lam_bot.errors import BackendError
 
 try:
@@ -63,10 +69,13 @@ def load_model(model: str, adapter: str | None = None) -> Loaded:
     """
     from lam_bot.backends.gguf import resolve_model
 
+    check_local_model(model)
     folder = resolve_model(model)
     try:
         module, tokenizer = load(folder)[:2]
     except Exception as exc:  # mlx-lm and the hub raise many types; all mean "not loadable"
+        if is_download_failure(exc) and not looks_like_path(model):
+            raise BackendError(download_failure(model)) from None
         raise BackendError(f"cannot load model {model!r}: {_load_failure(exc)}") from None
     if adapter is not None:
         module = _with_adapter(module, adapter)

@@ -7,6 +7,12 @@ times with exponential backoff, honouring `Retry-After` up to a cap. The JSON sc
 goes in `response_format` (strict, name `agent_plan`); servers that ignore it are
 handled by `parse_plan`.
 
+The API key goes to the configured host only: it is sent as a header urllib does not
+copy onto redirects, and put back only when a redirect stays on the same scheme, host
+and port. An error answer's detail is shown on one line, from OpenAI's
+`{"error": {"message": …}}` or, for other servers, from the body itself (tags and
+invisible characters removed, cut to 200 characters).
+
 Replies are streamed (`"stream": true`, usage in the last event), so the time to the
 first token is real. A server that answers with plain JSON instead (some do) is read
 the same way as a non-streamed reply. A reply stopped by `max_tokens`
@@ -18,20 +24,51 @@ from __future__ import annotations
 import email.utils
 import http.client
 import json
+import re
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lam_bot.backends.base import Completion, Messages
 from lam_bot.errors import BackendError, ConfigError
+from lam_bot.prompt import strip_invisible
 
 if TYPE_CHECKING:
-    from lam_bot.generate import GenerateSettings
+    from lam_bot.settings import GenerateSettings
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 30.0
+DETAIL_CHARS = 200
+
+
+def _origin(url: str) -> tuple[str, str | None, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme, parts.hostname, parts.port
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects that carry the API key only while they stay on the configured origin."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        key = req.unredirected_hdrs.get("Authorization")
+        if new is not None and key and _origin(newurl) == _origin(req.full_url):
+            new.add_unredirected_header("Authorization", key)
+        return new
+
+
+_OPENER = urllib.request.build_opener(_SameOriginRedirects)
 
 
 class _Reply(NamedTuple):
@@ -70,10 +107,10 @@ class OpenAIBackend:
 
     @classmethod
     def from_settings(cls, settings: GenerateSettings) -> OpenAIBackend:
-        """The backend for `--base-url`, `--model` and `--api-key`."""
+        """The backend for `--base-url`, `--model`, `--api-key` and `--timeout`."""
         if not settings.base_url:
             raise ConfigError("the openai backend needs --base-url or LAM_BOT_BASE_URL")
-        return cls(settings.base_url, settings.model, settings.api_key)
+        return cls(settings.base_url, settings.model, settings.api_key, timeout=settings.timeout)
 
     def complete(
         self,
@@ -138,8 +175,10 @@ class OpenAIBackend:
 
     def _send(self, data: bytes, start: float) -> _Reply:
         request = urllib.request.Request(self.url, data=data, headers=self._headers())
+        if self.api_key:  # not copied onto redirects (see _SameOriginRedirects)
+            request.add_unredirected_header("Authorization", f"Bearer {self.api_key}")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with _OPENER.open(request, timeout=self.timeout) as response:
                 if response.headers.get_content_type() == "text/event-stream":
                     return self._events(response, start)
                 return self._plain(response.read())
@@ -173,10 +212,7 @@ class OpenAIBackend:
         return stream.reply()
 
     def _headers(self) -> dict[str, str]:
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        if self.api_key:
-            headers["Authorization"] = f"Bearer {self.api_key}"
-        return headers
+        return {"Content-Type": "application/json", "Accept": "application/json"}
 
     def _delay(self, attempt: int, retry_after: str | None) -> float:
         wanted = _retry_after_seconds(retry_after)
@@ -186,7 +222,11 @@ class OpenAIBackend:
 
     def _http_message(self, exc: urllib.error.HTTPError) -> str:
         detail = _error_detail(exc)
-        return f"{self.url}: HTTP {exc.code}{': ' + detail if detail else ''}"
+        message = f"{self.url}: HTTP {exc.code}{': ' + detail if detail else ''}"
+        base = self.url.removesuffix("/chat/completions")
+        if exc.code == 404 and not base.endswith("/v1"):
+            message += f" (the base URL usually ends in /v1: try --base-url {base}/v1)"
+        return message
 
 
 def _retry_after_seconds(value: str | None) -> float | None:
@@ -203,17 +243,30 @@ def _retry_after_seconds(value: str | None) -> float | None:
 
 
 def _error_detail(exc: urllib.error.HTTPError) -> str:
+    """What the server said: OpenAI's error message, else the body itself, on one line."""
     try:
-        payload = json.loads(exc.read() or b"{}")
-    except (json.JSONDecodeError, OSError):
+        raw = exc.read(64 * 1024) or b""
+    except OSError:
         return ""
-    return _message(payload.get("error") if isinstance(payload, dict) else None)
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError:
+        return _shown(re.sub(r"<[^>]*>", " ", text))  # an HTML error page, or plain text
+    error = payload.get("error") if isinstance(payload, dict) else None
+    return _message(error) or _shown(json.dumps(payload, ensure_ascii=False))
+
+
+def _shown(text: str) -> str:
+    """Untrusted server text made safe for one terminal line: visible, short."""
+    line = " ".join(strip_invisible(text).split())
+    return line if len(line) <= DETAIL_CHARS else line[: DETAIL_CHARS - 1] + "…"
 
 
 def _message(error: Any) -> str:
     """An OpenAI-style error's message on one short line ("" when there is none)."""
     message = error.get("message") if isinstance(error, dict) else error
-    return " ".join(str(message).split())[:200] if message else ""
+    return _shown(str(message)) if message else ""
 
 
 def _sse_data(lines: Iterable[bytes]) -> Iterable[str]:

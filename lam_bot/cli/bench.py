@@ -94,3 +94,13 @@ def bench(
     if report["interrupted"]:
         click.echo(f"Interrupted: {len(report['results'])} results kept.", err=True)
         ctx.exit(130)
+    _fail_without_replies(report["results"])
+
+
+def _fail_without_replies(results: list[dict[str, Any]]) -> None:
+    """Exit 1 when no prompt got any reply: the tables then measure the setup, not a model."""
+    from lam_bot.errors import BackendError
+
+    if results and not any(r["reply"] or r["completion_tokens"] for r in results):
+        first = results[0]["error"] or "no reply"
+        raise BackendError(f"no prompt got a reply from the model (first error: {first})")

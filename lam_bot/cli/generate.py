@@ -31,11 +31,17 @@ def _result(generated: Generated, path: Path | None) -> dict[str, Any]:
         "backend": generated.backend,
         "model": generated.model,
         "tools": [{"tool": g.tool, "reason": g.reason} for g in generated.grants],
-        "plan": generated.plan.model_dump(mode="json"),
+        "plan": generated.plan.model_dump(mode="json", exclude_unset=True),
     }
 
 
-@click.command()
+ENVIRONMENT = """\b
+Environment: the options marked [env var] read that variable when not given.
+The mlx backend downloads models to HF_HOME (default ~/.cache/huggingface);
+HF_HUB_OFFLINE=1 forbids downloads. NO_COLOR turns colour off."""
+
+
+@click.command(epilog=ENVIRONMENT)
 @click.argument("request")
 @generation_options
 @click.option(
@@ -81,7 +87,7 @@ def generate(
     if output_format == "json":
         click.echo(json.dumps(_result(generated, path), indent=2))
     elif path is None:
-        click.echo(generated.plan.model_dump_json(indent=2))
+        click.echo(generated.plan.model_dump_json(indent=2, exclude_unset=True))
     else:
         tail = f"{generated.tokens} tokens  {generated.seconds:.1f}s"
         click.echo(f"{path}  score {generated.result.score}/100  {tail}")

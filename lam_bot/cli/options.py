@@ -9,10 +9,9 @@ from typing import Any, TypeVar
 import click
 
 from lam_bot.backends.base import BACKENDS
-from lam_bot.plan import MAX_PLAN_TOKENS
+from lam_bot.settings import DEFAULT_MODEL, DEFAULT_TIMEOUT, MAX_PLAN_TOKENS
 
 F = TypeVar("F", bound=Callable[..., Any])
-DEFAULT_MODEL = "chendren/Qwen3-8B-LAM-v4"  # lam_bot.generate imports the validator: keep lazy
 
 _OPTIONS = (
     click.option(
@@ -21,6 +20,7 @@ _OPTIONS = (
         default="mlx",
         show_default=True,
         envvar="LAM_BOT_BACKEND",
+        show_envvar=True,
         help="mlx: in-process mlx-lm; openai: an OpenAI-compatible server.",
     ),
     click.option(
@@ -28,7 +28,9 @@ _OPTIONS = (
         default=DEFAULT_MODEL,
         show_default=True,
         envvar="LAM_BOT_MODEL",
-        help="Hugging Face repo or local path (mlx), or the server's model name (openai).",
+        show_envvar=True,
+        help="Hugging Face repo or local mlx model folder (mlx), or the server's model name "
+        "(openai).",
     ),
     click.option(
         "--adapter",
@@ -39,15 +41,32 @@ _OPTIONS = (
     click.option(
         "--base-url",
         envvar="LAM_BOT_BASE_URL",
+        show_envvar=True,
         help="OpenAI-compatible server URL including /v1 (openai backend).",
     ),
-    click.option("--api-key", envvar="LAM_BOT_API_KEY", help="Bearer token for --base-url."),
+    click.option(
+        "--api-key",
+        envvar="LAM_BOT_API_KEY",
+        show_envvar=True,
+        help="Bearer token for --base-url, sent to that host only.",
+    ),
+    click.option(
+        "--timeout",
+        type=click.FloatRange(0.1, 3600.0),
+        default=DEFAULT_TIMEOUT,
+        show_default=True,
+        envvar="LAM_BOT_TIMEOUT",
+        show_envvar=True,
+        help="Seconds to wait for the server to connect and for each part of its reply "
+        "(openai backend).",
+    ),
     None,  # --attempts, whose default differs per command (see `generation_options_for`)
     click.option(
         "--repeat/--no-repeat",
         default=True,
         show_default=True,
         envvar="LAM_BOT_REPEAT",
+        show_envvar=True,
         help="Repeat the instruction in the prompt (the model card's technique).",
     ),
     click.option(
@@ -61,7 +80,8 @@ _OPTIONS = (
         type=click.IntRange(64, 32768),
         default=MAX_PLAN_TOKENS,
         show_default=True,
-        help="Output token budget; the longest schema-valid plan fits the default.",
+        help="Output token budget; a plan at every count bound fits the default, "
+        "pretty-printed too.",
     ),
 )
 
@@ -73,6 +93,7 @@ def _attempts_option(default: int) -> Callable[[F], F]:
         default=default,
         show_default=True,
         envvar="LAM_BOT_ATTEMPTS",
+        show_envvar=True,
         help="Generations (each with a new seed) before giving up.",
     )
 
@@ -94,7 +115,7 @@ generation_options = generation_options_for(2)
 
 def settings_from_options(**options: Any) -> Any:
     """A GenerateSettings from the shared options (other keyword arguments are ignored)."""
-    from lam_bot.generate import GenerateSettings
+    from lam_bot.settings import GenerateSettings
 
     names = {field.name for field in fields(GenerateSettings)}
     return GenerateSettings(**{k: v for k, v in options.items() if k in names and v is not None})

@@ -16,26 +16,37 @@ when the file has no list to turn into steps.
 
 from __future__ import annotations
 
+import json
 import re
+from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
 
-from lam_bot.plan import AGENT_NAME_PATTERN, IDENTIFIER_PATTERN, Plan
+from lam_bot.plan import AGENT_NAME_PATTERN, Plan, plan_json_schema
 from lam_bot.synthesize import one_line
 
 _ROLE = re.compile(r"^You are (?P<name>[a-z0-9-]+), acting as: (?P<role>.*)\.$")
-_TOOL = re.compile(r"^### `(?P<name>[a-z_][a-z0-9_]*)`$")
-_SKILL = re.compile(r"^### (?P<name>[a-z_][a-z0-9_]*)$")
+# `synthesize.code`: a code span whose fence is one backtick longer than any run inside.
+_CODE = r"(?P<{0}>(?P<{0}_fence>`+).+?(?P={0}_fence))"
+_TYPES = "string|integer|number|boolean|array|object"
 _PARAM = re.compile(
-    r"^- (?:Parameter|Input) `(?P<name>[a-z_][a-z0-9_]*)` \((?P<type>\w+), "
+    rf"^- (?:Parameter|Input) {_CODE.format('name')} \((?P<type>{_TYPES}), "
     r"(?P<need>required|optional)\): (?P<description>.*)$"
 )
 _STEP = re.compile(
-    r"^\d+\. (?P<action>.*?)\.(?: Use `(?P<tool>[a-z_][a-z0-9_]*)`\.)?"
+    rf"^\d+\. (?P<action>.*?)\.(?: Use {_CODE.format('tool')}\.)?(?: Input: (?P<input>.*?)\.)?"
     r"(?: If it fails: (?P<on_failure>.*)\.)?$"
 )
+_ENTRY = re.compile(rf"^{_CODE.format('key')} = (?P<value>.*)$", re.DOTALL)
 _GRANT = re.compile(r"^- (?P<tool>[A-Za-z]+): (?P<reason>.*)$")
+
+
+def _uncode(span: str) -> str:
+    """The text `synthesize.code` put in a code span."""
+    fence = len(span) - len(span.lstrip("`"))
+    inner = span[fence:-fence]
+    return inner[1:-1] if fence > 1 else inner
 
 
 def _unsentence(line: str) -> str:
@@ -78,7 +89,7 @@ def _parameter(line: str) -> dict[str, Any] | None:
         return None
     found = match.groupdict()
     return {
-        "name": found["name"],
+        "name": _uncode(found["name"]),
         "type": found["type"],
         "description": found["description"],
         "required": found["need"] == "required",
@@ -87,22 +98,45 @@ def _parameter(line: str) -> dict[str, Any] | None:
 
 def _tool(block: list[str]) -> dict[str, Any]:
     lines = _texts(block)
-    name = _TOOL.match(lines[0])
     returns = next(line[len("- Returns: ") :] for line in lines if line.startswith("- Returns: "))
     return {
-        "name": name.group("name") if name else "",
+        "name": _uncode(lines[0][len("### ") :]),
         "description": _unsentence(lines[1]),
         "parameters": [p for p in map(_parameter, lines[2:]) if p],
         "returns": returns,
     }
 
 
+def _value(text: str) -> Any:
+    """A step input's value: JSON for what synthesis dumped as JSON, else the string."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    return text if isinstance(value, str) else value
+
+
+def _input(text: str | None) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    entries = [_ENTRY.match(entry) for entry in re.split(r"; (?=`)", text)]
+    return {_uncode(e.group("key")): _value(e.group("value")) for e in entries if e}
+
+
 def _step(line: str) -> dict[str, Any] | None:
     match = _STEP.match(line)
-    return match.groupdict() if match else None
+    if match is None:
+        return None
+    found = match.groupdict()
+    return {
+        "action": found["action"],
+        "tool": _uncode(found["tool"]) if found["tool"] else None,
+        "input": _input(found["input"]),
+        "on_failure": found["on_failure"],
+    }
 
 
-def _skill(block: list[str], outputs: dict[str, str]) -> dict[str, Any]:
+def _skill(block: list[str], output: str) -> dict[str, Any]:
     lines = _texts(block)
     name = lines[0][len("### ") :]
     trigger = next(line[len("When: ") :] for line in lines if line.startswith("When: "))
@@ -113,17 +147,12 @@ def _skill(block: list[str], outputs: dict[str, str]) -> dict[str, Any]:
         "trigger": _unsentence(trigger),
         "inputs": [p for p in map(_parameter, lines[2:steps_at]) if p],
         "steps": [s for s in map(_step, lines[steps_at + 1 :]) if s],
-        "output": outputs.get(name, ""),
+        "output": _unsentence(output.removeprefix(f"{name}: ")),
     }
 
 
 def _bullets(lines: list[str]) -> list[str]:
     return [line[2:] for line in lines if line.startswith("- ")]
-
-
-def _outputs(lines: list[str]) -> dict[str, str]:
-    pairs = (bullet.partition(": ") for bullet in _bullets(lines))
-    return {name: _unsentence(text) for name, _, text in pairs}
 
 
 def _reasoning(sections: dict[str, list[str]], tools: list[str]) -> str:
@@ -132,7 +161,8 @@ def _reasoning(sections: dict[str, list[str]], tools: list[str]) -> str:
         return written
     grants = [m.group("tool", "reason") for m in map(_GRANT.match, tools) if m]
     text = "; ".join(f"{tool} ({reason})" for tool, reason in grants)
-    return _fit(f"The agent is granted {text}." if text else "The agent reads the project.", 400)
+    granted = f"The agent is granted {text}." if text else "The agent reads the project."
+    return _fit_field(granted, "Plan.reasoning")
 
 
 def synthesized_plan(text: str) -> dict[str, Any] | None:
@@ -150,8 +180,10 @@ def synthesized_plan(text: str) -> dict[str, Any] | None:
             "role": role.group("role"),
             "tools": [_tool(block) for block in _blocks(sections["Tools"])],
             "skills": [
-                _skill(block, _outputs(sections["Output"]))
-                for block in _blocks(sections["Process"])
+                _skill(block, output)
+                for block, output in zip(
+                    _blocks(sections["Process"]), _bullets(sections["Output"]), strict=True
+                )
             ],
             "constraints": [_unsentence(c) for c in _bullets(sections["Constraints"])],
         }
@@ -176,6 +208,9 @@ def recover_plan(text: str, fields: dict[str, Any] | None = None, stem: str = ""
 # --- files written by people -------------------------------------------------------
 
 _WORD = re.compile(r"[a-z0-9]+")
+# A hand-written file's skills and constraints: the first few, as a model would write.
+MAX_GUESSED_SKILLS = 4
+MAX_GUESSED_CONSTRAINTS = 6
 _EXAMPLE = re.compile(r"<(example|commentary)>.*?(</\1>|$)", re.DOTALL | re.IGNORECASE)
 _YOU_ARE = re.compile(r"^You are (?:an? |the )?(?P<role>[^.\n]+)", re.MULTILINE)
 _RULE_HEADING = re.compile(
@@ -203,12 +238,30 @@ def _fit(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:-") or text[:limit]
 
 
-def _identifier(text: str, limit: int) -> str:
-    words = _WORD.findall(text.lower())
-    name = "_".join(words)[:limit].strip("_")
-    if not name or not re.fullmatch(IDENTIFIER_PATTERN, name):
-        name = ("x_" + name)[:limit].strip("_")
-    return name
+@cache
+def _limits() -> dict[str, int]:
+    """maxLength / maxItems of every plan field, as `Model.field` (`Model.field[]`: each
+    item of a list of strings), read from the plan schema."""
+    schema = plan_json_schema()
+    found = {f"Plan.{k}": v.get("maxLength", 0) for k, v in schema["properties"].items()}
+    for model, node in schema["$defs"].items():
+        for field, spec in node["properties"].items():
+            options = [spec, *spec.get("anyOf", [])]
+            sizes = [o.get("maxLength") or o.get("maxItems") for o in options]
+            found[f"{model}.{field}"] = max((size for size in sizes if size), default=0)
+            if "maxLength" in spec.get("items", {}):  # a list of strings: each item's limit
+                found[f"{model}.{field}[]"] = spec["items"]["maxLength"]
+    return found
+
+
+def _fit_field(text: str, field: str) -> str:
+    return _fit(text, _limits()[field])
+
+
+def _identifier(text: str, limit: int, joiner: str = "_") -> str:
+    """Lowercase words of `text` joined by `joiner` (tools snake_case, skills kebab-case)."""
+    name = joiner.join(_WORD.findall(text.lower()))[:limit].strip(joiner)
+    return name or "step"
 
 
 def _agent_name(name: Any, fallback: str) -> str:
@@ -235,31 +288,33 @@ def _list_blocks(body: str) -> list[tuple[str, list[str]]]:
 
 
 def _guess_skill(title: str, items: list[str], trigger: str) -> dict[str, Any]:
+    steps = items[: _limits()["Skill.steps"]]
     return {
-        "name": _identifier(title, 32),
-        "description": _fit(title, 120),
-        "trigger": _fit(trigger, 100),
+        "name": _identifier(title, _limits()["Skill.name"], "-"),
+        "description": _fit_field(title, "Skill.description"),
+        "trigger": _fit_field(trigger, "Skill.trigger"),
         "inputs": [],
-        "steps": [
-            {"action": _fit(item, 100), "tool": None, "on_failure": None} for item in items[:4]
-        ],
-        "output": _fit(f"The outcome of {title.lower()}", 100),
+        "steps": [{"action": _fit_field(item, "Step.action")} for item in steps],
+        "output": _fit_field(f"The outcome of {title.lower()}", "Skill.output"),
     }
 
 
 def _guess_tool(tool: str) -> dict[str, Any]:
     return {
-        "name": _identifier(tool, 32),
-        "description": _fit(f"Uses Claude Code's {tool} tool for the agent's work", 120),
+        "name": _identifier(tool, _limits()["ToolSpec.name"]),
+        "description": _fit_field(
+            f"Uses Claude Code's {tool} tool for the agent's work", "ToolSpec.description"
+        ),
         "parameters": [],
-        "returns": _fit(f"What {tool} reports", 80),
+        "returns": _fit_field(f"What {tool} reports", "ToolSpec.returns"),
     }
 
 
 def _guess_constraints(blocks: list[tuple[str, list[str]]]) -> list[str]:
     ruled = [item for title, items in blocks if _RULE_HEADING.search(title) for item in items]
     ruled += [item for _, items in blocks for item in items if _RULE_WORDS.search(item)]
-    return list(dict.fromkeys(_fit(item, 100) for item in ruled if _fit(item, 100)))[:4]
+    fitted = (_fit_field(item, "AgentSpec.constraints[]") for item in ruled)
+    return list(dict.fromkeys(item for item in fitted if item))[:MAX_GUESSED_CONSTRAINTS]
 
 
 def _tool_names(value: Any) -> list[str]:
@@ -277,25 +332,31 @@ def guess_plan(text: str, fields: dict[str, Any] | None = None, stem: str = "") 
 
     document = parse_document(text)
     values = fields if fields is not None else {k: f.value for k, f in document.fields.items()}
-    description = _fit(_EXAMPLE.sub(" ", str(values.get("description") or "")), 160)
+    description = _fit_field(
+        _EXAMPLE.sub(" ", str(values.get("description") or "")), "AgentSpec.description"
+    )
     blocks = _list_blocks(document.body)
     constraints = _guess_constraints(blocks)
     skills_from = [(title, items) for title, items in blocks if not _RULE_HEADING.search(title)]
     if not description or not skills_from or not constraints:
         return None
     you_are = _YOU_ARE.search(document.body)
-    role = _fit(you_are.group("role") if you_are else description, 80)
+    role = _fit_field(you_are.group("role") if you_are else description, "AgentSpec.role")
     use_when = _USE_WHEN.search(str(values.get("description") or ""))
     trigger = use_when.group(0) if use_when else f"the user needs {role}"
     tools = _tool_names(values.get("tools") or values.get("allowed-tools"))
     data = {
-        "reasoning": _fit(f"{description}. It works as {role} with {', '.join(tools)}.", 400),
+        "reasoning": _fit_field(
+            f"{description}. It works as {role} with {', '.join(tools)}.", "Plan.reasoning"
+        ),
         "agent": {
             "name": _agent_name(values.get("name"), stem),
             "description": description,
             "role": role,
             "tools": [_guess_tool(tool) for tool in tools],
-            "skills": [_guess_skill(t, items, trigger) for t, items in skills_from[:3]],
+            "skills": [
+                _guess_skill(t, items, trigger) for t, items in skills_from[:MAX_GUESSED_SKILLS]
+            ],
             "constraints": constraints,
         },
     }

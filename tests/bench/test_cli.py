@@ -13,7 +13,7 @@ from click.testing import Result
 
 from lam_bot.backends import Completion
 from tests.bench.canned import ALL_REPLIES
-from tests.support.fake_openai import FakeOpenAI, plan_reply
+from tests.support.fake_openai import FakeOpenAI, error_reply, plan_reply
 from tests.support.plans import example_plan_json
 
 Invoke = Callable[..., Result]
@@ -123,4 +123,23 @@ def test_attempts_help_states_each_commands_default(
     run_lam_bot: Invoke, command: str, default: int
 ) -> None:
     help_text = " ".join(run_lam_bot(command, "--help").stdout.split())
-    assert f"before giving up. [default: {default}; 1<=x<=10]" in help_text
+    assert (
+        f"before giving up. [env var: LAM_BOT_ATTEMPTS; default: {default}; 1<=x<=10]" in help_text
+    )
+
+
+def test_no_reply_at_all_exits_1_after_the_tables(run: Invoke, openai_server: FakeOpenAI) -> None:
+    openai_server.queue(error_reply(404, "model 'lam' not found"))
+    result = run("--suite", "plan", "-q", "--out", "report.json")
+    assert result.exit_code == 1
+    assert "Key results" in result.stdout  # the tables and report still show what happened
+    assert result.stderr == (
+        "Error: no prompt got a reply from the model (first error: "
+        f"{openai_server.url}/chat/completions: HTTP 404: model 'lam' not found)\n"
+    )
+    assert len(json.loads(Path("report.json").read_text())["results"]) == 10
+
+
+def test_one_reply_is_enough_to_succeed(run: Invoke, openai_server: FakeOpenAI) -> None:
+    openai_server.queue(plan_reply(), error_reply(400, "bad"))
+    assert run("--suite", "plan", "-q").exit_code == 0

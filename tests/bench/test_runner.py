@@ -14,6 +14,7 @@ from lam_bot.bench.runner import Result
 from lam_bot.bench.scorers import PLAN_RUBRIC
 from lam_bot.errors import GenerationError
 from lam_bot.generate import GenerateSettings
+from lam_bot.plan import MAX_PLAN_TOKENS
 from tests.bench.canned import ALL_REPLIES, EXEC_PASSED, EXEC_SCORES, PLAN_SCORES
 from tests.support.fake_openai import FakeOpenAI, plan_reply
 from tests.support.plans import example_plan_json
@@ -65,7 +66,9 @@ def test_errors_are_recorded_not_fatal(report: dict[str, Any]) -> None:
     errors = {r["prompt_id"]: r["error"] for r in report["results"] if r["error"]}
     assert errors["unit-tests"] == "invalid JSON (scored a repaired prefix)"
     assert errors["api-latency"] == "no JSON object"
-    assert errors["markdown-format"] == "the model's output was cut off at 4096 tokens"
+    assert (
+        errors["markdown-format"] == f"the model's output was cut off at {MAX_PLAN_TOKENS} tokens"
+    )
     assert "HTTP 400: bad request" in errors["package-json-deps"]
     assert errors["readme-sync"].startswith("the plan does not match the schema")
     cut = next(r for r in report["results"] if r["prompt_id"] == "markdown-format")

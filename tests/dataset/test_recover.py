@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 
 from lam_bot.dataset.recover import guess_plan, recover_plan, synthesized_plan
-from lam_bot.plan import Plan
+from lam_bot.plan import Plan, parse_plan
 from lam_bot.synthesize import synthesize
 from tests.support.plan_strategies import canonical_plans
-from tests.support.plans import example_plan
+from tests.support.plans import card_plan_text, example_plan
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
@@ -92,3 +92,10 @@ def test_most_real_agents_get_a_plan() -> None:
     assert len(files) > 50
     plans = [recover_plan(path.read_text(encoding="utf-8")) for path in files]
     assert sum(plan is not None for plan in plans) / len(files) > 0.7
+
+
+def test_the_cards_example_plan_round_trips() -> None:
+    plan = parse_plan(card_plan_text())
+    recovered = recover_plan(synthesize(plan).text)
+    assert recovered is not None
+    assert recovered.agent == plan.agent

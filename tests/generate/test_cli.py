@@ -9,7 +9,7 @@ import pytest
 from click.testing import Result
 
 from tests.support.fake_openai import FakeOpenAI, Reply, error_reply
-from tests.support.plans import EXAMPLE_PLAN
+from tests.support.plans import EXAMPLE_PLAN, card_plan_text
 
 Invoke = Callable[..., Result]
 
@@ -115,8 +115,73 @@ def test_server_error_exit_1(run: Invoke, openai_server: FakeOpenAI) -> None:
 
 
 def test_mlx_model_not_found_is_one_line(run: Invoke, tmp_path: Path) -> None:
-    result = run("x", "-q", "--backend", "mlx", "--model", str(tmp_path / "missing"))
+    missing = tmp_path / "missing"
+    result = run("x", "-q", "--backend", "mlx", "--model", str(missing))
     assert result.exit_code == 1
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: cannot load model")
-    assert "HF_HUB_OFFLINE" in lines[0]
+    assert result.stderr == f"Error: --model {missing}: no such file or folder\n"
+
+
+def test_mlx_default_model_offline_is_one_line(run: Invoke) -> None:
+    result = run("x", "-q", "--backend", "mlx", "--model", "chendren/Qwen3-8B-LAM-v4")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "(about 16 GB)" in lines[0] and "--model smollm2" in lines[0]
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        "{}",
+        "<think>\nA Docker monitor.\n</think>\n\n{}",
+        "```json\n{}\n```",
+        "Here is the agent:\n\n{}\n\nWant changes?",
+    ],
+)
+def test_the_cards_plan_as_printed_becomes_a_file_scoring_100(
+    run: Invoke, openai_server: FakeOpenAI, wrap: str
+) -> None:
+    # What a server that ignores response_format (mlx_lm.server) returns from the
+    # fine-tuned model: the card's layout, pretty-printed, wrapped as models do.
+    openai_server.queue(Reply(content=wrap.replace("{}", card_plan_text())))
+    result = run("Monitor docker memory", "-q", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["score"] == 100 and data["attempts"] == 1
+    assert data["plan"] == json.loads(card_plan_text())  # the keys the card wrote, no more
+    text = Path(data["path"]).read_text()
+    assert "3. Send alert for breaches. Use `send_alert`." in text
+
+
+def test_a_windows_reserved_agent_name_is_regenerated_then_refused(
+    run: Invoke, openai_server: FakeOpenAI
+) -> None:
+    plan = json.loads(card_plan_text())
+    plan["agent"]["name"] = "con"
+    openai_server.queue(Reply(content=json.dumps(plan)))
+    result = run("Monitor docker memory", "-q")
+    assert result.exit_code == 1
+    assert "agent.name: Value error, 'con' is a reserved file name on Windows" in result.stderr
+    assert len(openai_server.requests) == 2 and not Path(".claude").exists()
+
+
+def test_help_shows_the_environment_variables(run: Invoke) -> None:
+    text = " ".join(run("--help").stdout.split())
+    for name in (
+        "LAM_BOT_BACKEND",
+        "LAM_BOT_MODEL",
+        "LAM_BOT_BASE_URL",
+        "LAM_BOT_API_KEY",
+        "LAM_BOT_TIMEOUT",
+        "LAM_BOT_ATTEMPTS",
+        "LAM_BOT_REPEAT",
+        "HF_HUB_OFFLINE",
+    ):
+        assert name in text
+    assert "[env var: LAM_BOT_TIMEOUT; default: 300.0;" in text
+
+
+def test_timeout_option_reaches_the_backend(run: Invoke, openai_server: FakeOpenAI) -> None:
+    openai_server.queue(Reply(content=card_plan_text(), delay=1.0))
+    result = run("Monitor docker memory", "-q", "--timeout", "0.3", "--attempts", "1")
+    assert result.exit_code == 1
+    assert result.stderr.endswith("no answer within 0.3s\n")

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
 
 import pytest
 
@@ -8,7 +11,9 @@ from lam_bot.backends.openai import OpenAIBackend
 from lam_bot.errors import BackendError, ConfigError, GenerationError
 from lam_bot.plan import parse_plan, plan_json_schema
 from lam_bot.prompt import build_messages
+from lam_bot.settings import DEFAULT_TIMEOUT, GenerateSettings
 from tests.support.fake_openai import FakeOpenAI, Reply, error_reply, plan_reply
+from tests.support.http import running
 
 MESSAGES = build_messages("Monitor docker memory")
 
@@ -176,3 +181,100 @@ def test_stalled_stream_times_out(openai_server: FakeOpenAI) -> None:
     openai_server.queue(Reply(content="x" * 64, chunk_delay=0.5))
     with pytest.raises(BackendError, match=r"no answer within 0\.1s"):
         complete(openai_server, timeout=0.1, retries=0)
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """A second loopback server: records each request's headers, redirects `/hop/…`
+    to its own `/v1/chat/completions`, and answers a plan there."""
+
+    seen: ClassVar[list[tuple[str, dict[str, str]]]] = []
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _answer(self) -> None:
+        self.seen.append((self.path, dict(self.headers)))
+        if self.path.startswith("/hop/"):
+            self.send_response(302)
+            self.send_header("Location", "/v1/chat/completions")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = json.dumps({"choices": [{"message": {"content": "{}"}}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+
+@pytest.fixture
+def other_host() -> Iterator[str]:
+    _Recorder.seen = []
+    with running(ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)) as url:
+        yield url
+
+
+def test_api_key_is_not_sent_to_another_host_after_a_redirect(
+    openai_server: FakeOpenAI, other_host: str
+) -> None:
+    # Another port on loopback is another origin, as another host name would be.
+    target = f"{other_host}/v1/chat/completions"
+    openai_server.queue(Reply(status=302, headers={"Location": target}, body=b""))
+    complete(openai_server)
+    assert openai_server.headers[0]["Authorization"] == "Bearer sk-test"
+    [(path, headers)] = _Recorder.seen
+    assert path == "/v1/chat/completions"
+    assert "Authorization" not in headers
+    assert "sk-test" not in json.dumps(headers)
+
+
+def test_api_key_follows_a_redirect_on_the_same_host(other_host: str) -> None:
+    server = OpenAIBackend(f"{other_host}/hop", "lam", "sk-test")
+    server.complete(MESSAGES, None, seed=None, temperature=None, max_tokens=64)
+    assert [path for path, _ in _Recorder.seen] == ["/hop/chat/completions", "/v1/chat/completions"]
+    assert all(headers["Authorization"] == "Bearer sk-test" for _, headers in _Recorder.seen)
+
+
+def test_404_from_a_base_url_without_v1_says_so(openai_server: FakeOpenAI) -> None:
+    root = openai_server.url.removesuffix("/v1")
+    server = OpenAIBackend(root, "lam", backoff=0.01)
+    with pytest.raises(BackendError) as info:
+        server.complete(MESSAGES, None, seed=None, temperature=None, max_tokens=64)
+    message = str(info.value)
+    assert "HTTP 404" in message
+    assert f"the base URL usually ends in /v1: try --base-url {root}/v1" in message
+
+
+def test_404_with_v1_has_no_hint(openai_server: FakeOpenAI) -> None:
+    openai_server.queue(error_reply(404, "model 'lam' not found"))
+    with pytest.raises(BackendError) as info:
+        complete(openai_server)
+    assert "/v1:" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("body", "shown"),
+    [
+        (b"<html><body><h1>502 Bad Gateway</h1>\n<hr>nginx</body></html>", "502 Bad Gateway nginx"),
+        (b'{"detail": "Not Found"}', '{"detail": "Not Found"}'),
+        (b"upstream \x1b[31mfailed\x1b[0m\r\nbye", "upstream [31mfailed[0m bye"),
+        (("x" * 500).encode(), "x" * 199 + "…"),
+    ],
+)
+def test_error_bodies_that_are_not_openai_shaped_are_shown(
+    openai_server: FakeOpenAI, body: bytes, shown: str
+) -> None:
+    openai_server.queue(Reply(status=400, body=body))
+    with pytest.raises(BackendError) as info:
+        complete(openai_server)
+    assert str(info.value) == f"{openai_server.url}/chat/completions: HTTP 400: {shown}"
+
+
+def test_timeout_comes_from_the_settings(openai_server: FakeOpenAI) -> None:
+    settings = GenerateSettings(backend="openai", model="lam", base_url=openai_server.url)
+    assert OpenAIBackend.from_settings(settings).timeout == DEFAULT_TIMEOUT == 300.0
+    quick = GenerateSettings(backend="openai", model="lam", base_url="http://x/v1", timeout=2.5)
+    assert OpenAIBackend.from_settings(quick).timeout == 2.5

@@ -10,6 +10,8 @@ from lam_bot.catalog import BUILTIN_TOOLS
 from lam_bot.errors import InputError
 from lam_bot.plan import Plan
 from lam_bot.synthesize import (
+    agent_filename,
+    code,
     derive_grants,
     describe,
     one_line,
@@ -159,3 +161,29 @@ def test_safe_path_refuses_symlink_escape(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="escapes"):
         safe_agent_path(agents, "monitor")
     assert safe_agent_path(agents, "other") == (agents / "other.md").resolve()
+
+
+@pytest.mark.parametrize("name", ["con", "nul", "aux", "prn", "com1", "lpt9", "COM3", "Nul"])
+def test_windows_reserved_names_are_refused_with_a_clear_message(tmp_path: Path, name: str) -> None:
+    # CON.md is as unusable as CON on Windows: the extension does not matter.
+    with pytest.raises(InputError, match=r"reserved file name on Windows|not a valid agent name"):
+        safe_agent_path(tmp_path, name)
+    with pytest.raises(InputError, match="reserved file name on Windows"):
+        agent_filename(name.lower())
+
+
+@pytest.mark.parametrize("name", ["console", "com10", "lpt0", "nul-checker", "aux-monitor"])
+def test_names_that_only_start_like_reserved_ones_are_fine(tmp_path: Path, name: str) -> None:
+    assert safe_agent_path(tmp_path, name).name == f"{name}.md"
+
+
+def test_names_with_backticks_stay_one_code_span() -> None:
+    assert code("send_alert") == "`send_alert`"
+    assert code("a`b") == "`` a`b ``"
+    assert code("x\n## y") == "`x ## y`"
+
+
+def test_step_input_is_written_after_the_tool() -> None:
+    steps = [{"action": "Probe", "tool": "check_container_stats", "input": {"id": "web", "n": 3}}]
+    text = synthesize(plan_with(agent__skills__0__steps=steps)).text
+    assert "1. Probe. Use `check_container_stats`. Input: `id` = web; `n` = 3.\n" in text

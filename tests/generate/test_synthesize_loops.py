@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lam_bot.plan import AGENT_NAME_PATTERN, IDENTIFIER_PATTERN, Plan
+from lam_bot.plan import AGENT_NAME_PATTERN, Plan
+from lam_bot.prompt import strip_invisible
 from lam_bot.synthesize import collapse_repeats, synthesize
 from lam_bot.validator import check_text
 from lam_bot.validator.content import PHRASE_MAX_WORDS, find_degenerate
@@ -33,11 +34,22 @@ def looping_text(draw: st.DrawFn, max_length: int) -> str:
     return text if text else "x"
 
 
+def visible(text: str) -> bool:
+    """Plan strings of invisible characters only are refused at parse (plan.py)."""
+    return bool(strip_invisible(text))
+
+
 def text(max_length: int) -> st.SearchStrategy[str]:
-    return st.one_of(looping_text(max_length), st.text(min_size=1, max_size=max_length))
+    plain = st.text(min_size=1, max_size=max_length).filter(visible)
+    return st.one_of(looping_text(max_length).filter(visible), plain)
 
 
-IDENT = st.from_regex(IDENTIFIER_PATTERN, fullmatch=True).filter(lambda s: len(s) <= 24)
+# Names are free strings (chendren/lam-training src/schema.ts): snake, kebab, anything.
+IDENT = st.one_of(
+    st.from_regex(r"[a-z_][a-z0-9_]{0,23}", fullmatch=True),
+    st.from_regex(r"[a-z]{1,8}(-[a-z0-9]{1,8}){0,3}", fullmatch=True),
+    st.text(min_size=1, max_size=24).filter(lambda name: strip_invisible(name).strip() != ""),
+)
 NAME = st.from_regex(AGENT_NAME_PATTERN, fullmatch=True).filter(lambda s: 3 <= len(s) <= 64)
 
 
@@ -55,7 +67,12 @@ def parameters() -> st.SearchStrategy[list[dict[str, Any]]]:
 
 def steps() -> st.SearchStrategy[list[dict[str, Any]]]:
     step = st.fixed_dictionaries(
-        {"action": text(100), "tool": st.none() | IDENT, "on_failure": st.none() | text(80)}
+        {"action": text(100)},
+        optional={
+            "tool": st.none() | IDENT,
+            "input": st.dictionaries(IDENT, st.none() | text(40) | st.integers(), max_size=3),
+            "on_failure": st.none() | text(80),
+        },
     )
     # A looping model writes the same step again: repeat one of them.
     return st.one_of(st.lists(step, min_size=1, max_size=4), step.map(lambda s: [s] * 4))

@@ -57,8 +57,21 @@ def canonical_plans(draw: st.DrawFn) -> Plan:
     def text(most: int = 4) -> str:
         return " ".join(words.take(draw(st.integers(1, most))))
 
-    def ident() -> str:
-        return "_".join(words.take(draw(st.integers(1, 2))))
+    def ident(joiner: str = "_") -> str:
+        return joiner.join(words.take(draw(st.integers(1, 2))))
+
+    def tool_name() -> str:
+        # Free strings since the card's format; a backtick makes synthesis widen the fence.
+        return draw(st.sampled_from(["_", " ", "-", "`"])).join(words.take(2))
+
+    def value() -> object:
+        choices = st.sampled_from([words.take(1)[0], 3, 2.5, True, False, None])
+        return draw(choices)
+
+    def step_input() -> dict[str, object] | None:
+        if draw(st.booleans()):
+            return None
+        return {key: value() for key in words.take(draw(st.integers(1, 3)))}
 
     def parameter() -> dict[str, Any]:
         kind = draw(st.sampled_from(PARAM_TYPES))
@@ -70,29 +83,29 @@ def canonical_plans(draw: st.DrawFn) -> Plan:
         }
 
     def step() -> dict[str, Any]:
-        tool = ident() if draw(st.booleans()) else None
+        tool = tool_name() if draw(st.booleans()) else None
         failure = text() if draw(st.booleans()) else None
-        return {"action": text(), "tool": tool, "on_failure": failure}
+        return {"action": text(), "tool": tool, "input": step_input(), "on_failure": failure}
 
     def count(low: int, high: int) -> int:
         return draw(st.integers(low, high))
 
     tools = [
         {
-            "name": ident(),
+            "name": tool_name(),
             "description": text(),
-            "parameters": [parameter() for _ in range(count(0, 2))],
+            "parameters": [parameter() for _ in range(count(0, 3))],
             "returns": text(),
         }
-        for _ in range(count(1, 3))
+        for _ in range(count(1, 4))
     ]
     skills = [
         {
-            "name": ident(),
+            "name": ident("-"),
             "description": text(),
             "trigger": text(),
             "inputs": [parameter() for _ in range(count(0, 2))],
-            "steps": [step() for _ in range(count(1, 4))],
+            "steps": [step() for _ in range(count(1, 6))],
             "output": text(),
         }
         for _ in range(count(1, 3))

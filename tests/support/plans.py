@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 EXAMPLE_REQUEST = "Monitor my Docker containers and alert me when memory usage gets too high"
@@ -103,3 +104,87 @@ def example_plan() -> dict[str, Any]:
 def example_plan_json(**indent: Any) -> str:
     """The example plan as JSON text (pass `indent=2` for pretty-printed)."""
     return json.dumps(EXAMPLE_PLAN, **indent)
+
+
+# The plan printed on the Qwen3-8B-LAM-v4 model card, verbatim (../shared/seed).
+CARD_PLAN_PATH = Path(__file__).resolve().parents[3] / "shared" / "seed" / "example-plan.json"
+
+
+def card_plan_text() -> str:
+    """The model card's example plan exactly as printed (pretty JSON, kebab-case skill)."""
+    return CARD_PLAN_PATH.read_text(encoding="utf-8")
+
+
+def _parameter(name: str, kind: str = "string") -> dict[str, Any]:
+    return {
+        "name": name,
+        "type": kind,
+        "description": f"The {name.replace('_', ' ')} the operator configured for this check",
+        "required": True,
+    }
+
+
+def _large_step(skill: int, step: int) -> dict[str, Any]:
+    action = f"Collect the status of service group {skill} and compare it with baseline {step}"
+    if step % 2:
+        return {"action": action, "on_failure": "Log the failure and continue with the next one"}
+    return {
+        "action": action,
+        "tool": f"check_service_{step}",
+        "input": {"service": f"group-{skill}", "threshold": 80},
+    }
+
+
+def large_plan() -> dict[str, Any]:
+    """A realistic plan at every count bound: 8 tools, 6 skills of 8 steps, 10 constraints.
+
+    Field lengths are those of real plans (40-90 characters); plan.py sizes the default
+    token budget from it.
+    """
+    tools = [
+        {
+            "name": f"check_service_{i}",
+            "description": f"Runs the health probe number {i} against every service in the group",
+            "parameters": [
+                _parameter("service"),
+                _parameter("timeout_seconds", "number"),
+                _parameter("region"),
+            ],
+            "returns": "Status, latency in milliseconds and the last error per service",
+        }
+        for i in range(8)
+    ]
+    skills = [
+        {
+            "name": f"health-sweep-{i}",
+            "description": f"Sweeps service group {i} and reports services that degraded",
+            "trigger": "On schedule every five minutes or when the user asks for a sweep",
+            "inputs": [
+                _parameter("group"),
+                _parameter("threshold_pct", "number"),
+                _parameter("notify"),
+            ],
+            "steps": [_large_step(i, step) for step in range(8)],
+            "output": "A table of degraded services with latency and the failing probe",
+        }
+        for i in range(6)
+    ]
+    constraints = [
+        f"Never restart, scale or delete a service without explicit approval (rule {i})"
+        for i in range(10)
+    ]
+    reasoning = (
+        "The user runs many services across regions and wants one agent to watch them. "
+        "A monitor with one probe tool per check keeps each tool small and testable; "
+        "skills group the probes per service group so a sweep can run on a schedule. "
+        "It requires Bash for running the probes and Read for the thresholds file. "
+    ) * 3
+    agent = {
+        "name": "service-health-monitor",
+        "description": "Monitors service health across regions and reports degraded services",
+        "role": "site reliability monitor",
+        "tools": tools,
+        "skills": skills,
+        "constraints": constraints,
+    }
+    return {"reasoning": reasoning.strip(), "agent": agent}
