@@ -94,7 +94,8 @@ def generate_agent(
     say = progress or (lambda _message: None)
     messages = build_messages(clean_request(request), settings.repeat, feedback)
     schema = plan_json_schema() if settings.constrained else None
-    say(f"backend {settings.backend}, model {settings.model}")
+    adapter = f", adapter {settings.adapter}" if settings.adapter else ""
+    say(f"backend {settings.backend}, model {settings.model}{adapter}")
     backend = get_backend(settings)  # loads the model on first use
     start, tokens, reasons = time.perf_counter(), 0, []
     for attempt in range(1, max(settings.attempts, 1) + 1):

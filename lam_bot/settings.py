@@ -23,6 +23,7 @@ class GenerateSettings:
 
     backend: str = "mlx"
     model: str = DEFAULT_MODEL
+    adapter: str | None = None  # a LoRA adapter folder (`lam-bot finetune`), mlx only
     base_url: str | None = None
     api_key: str | None = None
     repeat: bool = True

@@ -50,18 +50,20 @@ class Backend(Protocol):
 def _mlx(settings: GenerateSettings) -> Backend:
     from lam_bot.backends.mlx import MlxBackend
 
-    return MlxBackend(settings.model)
+    return MlxBackend(settings.model, settings.adapter)
 
 
 def _openai(settings: GenerateSettings) -> Backend:
     from lam_bot.backends.openai import OpenAIBackend
 
+    if settings.adapter:
+        raise UsageError("--adapter needs the mlx backend (a server loads its own adapters)")
     return OpenAIBackend.from_settings(settings)
 
 
 BACKENDS: dict[str, Callable[[GenerateSettings], Backend]] = {"mlx": _mlx, "openai": _openai}
 
-_CACHE: dict[tuple[str, str, str | None, str | None, float], Backend] = {}
+_CACHE: dict[tuple[str, str, str | None, str | None, float, str | None], Backend] = {}
 
 
 def get_backend(settings: GenerateSettings) -> Backend:
@@ -70,7 +72,14 @@ def get_backend(settings: GenerateSettings) -> Backend:
     if factory is None:
         choices = ", ".join(sorted(BACKENDS))
         raise UsageError(f"unknown backend {settings.backend!r} (choose from {choices})")
-    key = (settings.backend, settings.model, settings.base_url, settings.api_key, settings.timeout)
+    key = (
+        settings.backend,
+        settings.model,
+        settings.base_url,
+        settings.api_key,
+        settings.timeout,
+        settings.adapter,
+    )
     if key not in _CACHE:
         _CACHE[key] = factory(settings)
     return _CACHE[key]

@@ -60,8 +60,9 @@ def _load_failure(exc: Exception) -> str:
 
 
 @cache
-def load_model(model: str) -> Loaded:
-    """Load an mlx model once per process; one-line BackendError when it cannot be.
+def load_model(model: str, adapter: str | None = None) -> Loaded:
+    """Load an mlx model (with a LoRA adapter folder, if given) once per process;
+    one-line BackendError when it cannot be.
 
     `model` is a Hugging Face repo, an mlx model folder, a GGUF file or a short name of
     a packaged GGUF (`smollm2`); GGUF files are converted once (backends/gguf.py).
@@ -76,8 +77,23 @@ def load_model(model: str) -> Loaded:
         if is_download_failure(exc) and not looks_like_path(model):
             raise BackendError(download_failure(model)) from None
         raise BackendError(f"cannot load model {model!r}: {_load_failure(exc)}") from None
+    if adapter is not None:
+        module = _with_adapter(module, adapter)
     vocab = int(module.args.vocab_size) if hasattr(module, "args") else len(tokenizer)
     return Loaded(module, tokenizer, vocab)
+
+
+def _with_adapter(module: Any, adapter: str) -> Any:
+    """`module` with the adapter applied (mlx-lm's public `load_adapters`, as `load` does)."""
+    from mlx_lm.utils import load_adapters
+
+    try:
+        module = load_adapters(module, adapter)
+    except Exception as exc:  # missing folder or config, incompatible tensors
+        first = " ".join(str(exc).split())[:200]
+        raise BackendError(f"cannot load adapter {adapter!r}: {first}") from None
+    module.eval()
+    return module
 
 
 class _Prefix(NamedTuple):
@@ -90,9 +106,9 @@ class MlxBackend:
 
     name = "mlx"
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, adapter: str | None = None) -> None:
         self.model_name = model
-        self.loaded = load_model(model)
+        self.loaded = load_model(model, adapter)
         self._prefix: _Prefix | None = None
         self.last_tokens: list[int] = []  # the last reply's token ids (for benchmarks)
         self.last_picks = Counter[str]()  # how its tokens were picked (GrammarPicker)

@@ -21,6 +21,8 @@ COMMANDS = {
     "generate": "lam_bot.cli.generate:generate",
     "handle-issue": "lam_bot.cli.handle_issue:handle_issue",
     "bench": "lam_bot.cli.bench:bench",
+    "dataset": "lam_bot.cli.dataset:dataset",
+    "finetune": "lam_bot.cli.finetune:finetune",
 }
 
 

@@ -33,6 +33,12 @@ _OPTIONS = (
         "(openai).",
     ),
     click.option(
+        "--adapter",
+        type=click.Path(file_okay=False),
+        envvar="LAM_BOT_ADAPTER",
+        help="LoRA adapter folder from `lam-bot finetune`, loaded with the model (mlx).",
+    ),
+    click.option(
         "--base-url",
         envvar="LAM_BOT_BASE_URL",
         show_envvar=True,

@@ -13,6 +13,7 @@ INPUTS = {
     "label",
     "backend",
     "model",
+    "adapter",
     "base-url",
     "api-key",
     "agents-dir",

@@ -1,0 +1,111 @@
+"""`lam-bot dataset build` end to end: files written, formats, one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from lam_bot.cli import cli
+from lam_bot.plan import Plan
+from lam_bot.prompt import SYSTEM_PROMPT
+from tests.support.plans import EXAMPLE_PLAN
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, ["dataset", "build", *args], catch_exceptions=False)
+
+
+def lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_build_writes_chat_jsonl_with_the_generators_prompt(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    result = run(str(project), "--out", str(out), "--valid-fraction", "0.3")
+    assert result.exit_code == 0, result.output
+    assert "train: " in result.output and "dropped " in result.output
+    examples = lines(out / "train.jsonl") + lines(out / "valid.jsonl")
+    assert lines(out / "valid.jsonl")
+    for example in examples:
+        system, user, assistant = example["messages"]
+        assert (system["role"], user["role"], assistant["role"]) == ("system", "user", "assistant")
+        assert system["content"] == SYSTEM_PROMPT
+        request = user["content"].split("\n\n")[0].removeprefix("User request: ")
+        assert f"Let me repeat your instruction: {request}" in user["content"]
+    plans = [e for e in examples if e["messages"][1]["content"].startswith("User request: Create")]
+    assert len(plans) == 3  # alpha, beta, the synthesized one; the skill has execution mode only
+    docker = [p for p in plans if "docker-memory-monitor" in p["messages"][2]["content"]]
+    recovered = Plan.model_validate_json(docker[0]["messages"][2]["content"])
+    assert recovered.agent == Plan.model_validate(EXAMPLE_PLAN).agent
+    report = json.loads((out / "report.json").read_text())
+    total = {
+        mode: report["examples"]["train"][mode] + report["examples"]["valid"][mode]
+        for mode in ("plan", "execution")
+    }
+    assert total == {"plan": 3, "execution": 4}
+    assert report["files_in"] == {"agent": 3, "skill": 1}
+
+
+def test_mix_adds_up_to_n_examples(project: Path, tmp_path: Path) -> None:
+    mix = tmp_path / "chat.jsonl"
+    record = {
+        "messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]
+    }
+    mix.write_text("\n".join(json.dumps(record) for _ in range(5)) + "\n")
+    result = run(
+        str(project), "--out", str(tmp_path / "d"), "--mix", f"{mix}:3", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["mixed_in"] == 3
+    assert report["examples"]["train"]["mix"] + report["examples"]["valid"]["mix"] == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "spec", "message"),
+    [
+        ("{}\n", "{mix}:2", "chat.jsonl:1: not a chat example"),
+        ("not json\n", "{mix}:2", "chat.jsonl:1: not a chat example"),
+        ("", "{mix}:zero", "--mix takes FILE:N"),
+        ("", "{mix}x:2", "cannot read it"),
+    ],
+)
+def test_bad_mix_is_one_line(
+    project: Path, tmp_path: Path, content: str, spec: str, message: str
+) -> None:
+    mix = tmp_path / "chat.jsonl"
+    mix.write_text(content)
+    result = run(str(project), "--out", str(tmp_path / "d"), "--mix", spec.format(mix=mix))
+    assert result.exit_code in (1, 2)
+    assert message in result.output
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+    assert not (tmp_path / "d").exists()
+
+
+def test_missing_path_and_empty_input_are_one_line(tmp_path: Path) -> None:
+    missing = run(str(tmp_path / "nope"), "--out", str(tmp_path / "d"))
+    assert missing.exit_code == 1 and "no such file or directory" in missing.output
+    (tmp_path / "empty").mkdir()
+    empty = run(str(tmp_path / "empty"), "--out", str(tmp_path / "d"))
+    assert empty.exit_code == 1 and "no example is left" in empty.output
+    assert not (tmp_path / "d").exists()
+
+
+def test_out_must_be_a_folder(project: Path, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    result = run(str(project), "--out", str(tmp_path / "file"))
+    assert result.exit_code != 0 and "Traceback" not in result.output
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
+def test_the_shared_corpus_builds(tmp_path: Path) -> None:
+    result = run(str(CORPUS), "--out", str(tmp_path / "d"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    plan = report["examples"]["train"]["plan"] + report["examples"]["valid"]["plan"]
+    assert plan > 100 and report["dropped"]["validator-errors"] > 0
