@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from lam_bot.plan import Plan, parse_plan
 from lam_bot.synthesize import code, one_line, synthesize
 from lam_bot.validator import check_text
+from lam_bot.validator.rules.vacuous import VACUOUS_RULES
 from tests.support.plans import card_plan_text
 
 # Distinct words: no phrase repeats, so collapsing loops (test_synthesize_loops.py)
@@ -140,7 +141,11 @@ def test_every_item_of_a_plan_reaches_the_agent_file(plan: Plan) -> None:
     missing = [piece for piece in expected_pieces(plan) if piece not in text]
     assert missing == []
     result = check_text(text, "plan-under-test.md", kind="agent")
-    assert result.score == 100, result.rubric
+    assert result.errors == ()
+    # Below 100 only for what the gate refuses (e.g. a parameter named twice), never for
+    # something synthesis wrote badly.
+    vacuous = [d for d in result.diagnostics if d.rule in VACUOUS_RULES]
+    assert (result.score == 100) == (not vacuous), result.rubric
 
 
 def test_the_cards_plan_keeps_every_item_and_scores_100() -> None:
