@@ -102,16 +102,11 @@ _CREDENTIAL = re.compile(
     r"(?:token|secret|api_?key|apikey|passw(?:or)?d|access_key|private_key|credential)"
     r"|\bprintenv\b"
 )
-_CREDENTIAL_NEEDLES: tuple[str, ...] = (
-    "~",
-    "home",
-    "%userprofile%",
-    "id_",
-    ".aws",
-    ".git-credentials",
-    ".env",
-)
-_CREDENTIAL_NEEDLES += ("token", "secret", "key", "passw", "credential", "printenv")
+# Every match of _CREDENTIAL holds one of these (branch by branch), so only lines holding
+# one are searched; words such as "key" or "token" alone would send most lines there.
+_CREDENTIAL_NEEDLES: tuple[str, ...] = ("~/.", "~\\.", "$", "%userprofile%", "id_", ".aws")
+_CREDENTIAL_NEEDLES += (".git-credentials", "application_default_credentials", ".env")
+_CREDENTIAL_NEEDLES += ("process.env.", "os.environ[", "os.getenv(", "printenv")
 # Case matters for curl's -d/-F/-T (-f, -t mean other things), so this one runs on the text.
 _NETWORK_SEND = re.compile(
     r"\bcurl\b[^\n]{0,300}?(?:[ \t](?-i:-d|-F|-T)\b|--data|--form|--upload-file"

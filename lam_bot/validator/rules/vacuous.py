@@ -88,6 +88,7 @@ _PARAMETER = re.compile(
     re.IGNORECASE,
 )
 _RULE_CHARS = frozenset("-*_ \t")
+_FRAGMENT_END = frozenset(",;:.")
 _HEADING = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]|$)")
 
 
@@ -95,11 +96,12 @@ def check_vacuous(doc: Document) -> list[Finding]:
     """Vacuous-content findings for an agent (see the module docstring for each test)."""
     lines = blank_fences(doc.body).split("\n")
     first = doc.body_line
+    items = list(_items(lines))
     return [
         *_description(doc),
         *_capped(_empty_when_lines(lines, first)),
-        *_capped(_fragments(lines, first)),
-        *_capped(_self_numbered(lines, first)),
+        *_capped(_fragments(items, lines, first)),
+        *_capped(_self_numbered(items, first)),
         *_capped(_duplicate_parameters(lines, first)),
     ]
 
@@ -171,8 +173,24 @@ def _plain(text: str) -> str:
     return text.replace("`", "").replace("*", "").replace("_", " ").strip()
 
 
-def _fragments(lines: list[str], first: int) -> Iterator[Finding]:
-    for number, item in _items(lines):
+def _may_trail_off(text: str) -> bool:
+    """A sieve for `_fragments`: False when the item has words and its last word cannot
+    be a number or punctuation fragment (those end in one of `,;:.` and hold `,` or `;`)."""
+    if not _LETTER.search(text):
+        return True
+    tail = text.rstrip(" \t`*_")
+    if tail[-1:] not in _FRAGMENT_END:
+        return False
+    last = tail[max(tail.rfind(" "), tail.rfind("\t")) + 1 :]
+    return "," in last or ";" in last
+
+
+def _fragments(
+    items: list[tuple[int, re.Match[str]]], lines: list[str], first: int
+) -> Iterator[Finding]:
+    for number, item in items:
+        if not _may_trail_off(item["text"] or ""):
+            continue  # the common case: an item that ends in words
         if _RULE_CHARS.issuperset(lines[number]):
             continue  # a thematic break (`- - -`, `* * *`), not a list item
         text = _plain(item["text"] or "")
@@ -186,8 +204,8 @@ def _fragments(lines: list[str], first: int) -> Iterator[Finding]:
         yield warning(first + number, 1, "body-fragment", f"a list item that {reason}")
 
 
-def _self_numbered(lines: list[str], first: int) -> Iterator[Finding]:
-    for number, item in _items(lines):
+def _self_numbered(items: list[tuple[int, re.Match[str]]], first: int) -> Iterator[Finding]:
+    for number, item in items:
         if item["number"] is not None and _OWN_NUMBER.match(item["text"] or ""):
             message = "a numbered list item that numbers itself again"
             yield warning(first + number, item.start("text") + 1, "list-self-numbered", message)
