@@ -104,7 +104,9 @@ def plans(draw: st.DrawFn) -> Plan:
     )
     agent = {
         "name": "plan-under-test",
-        "description": draw(phrase(10)),
+        # A verb first: a description without one is description-vacuous (its "Use when"
+        # clause's "use" is no verb), which costs score points.
+        "description": "Checks " + draw(phrase(10)).lower(),
         "role": draw(phrase(4)),
         "tools": draw(st.lists(tools, min_size=1, max_size=8)),
         "skills": draw(st.lists(skills, min_size=1, max_size=6)),
