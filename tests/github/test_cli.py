@@ -228,7 +228,7 @@ def test_model_text_cannot_issue_workflow_commands(
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"GITHUB_EVENT_NAME": ""}, "no event name"),
+        ({"GITHUB_EVENT_NAME": ""}, "no event name: pass --event-name"),
         ({"GITHUB_TOKEN": ""}, "no GitHub token"),
         ({"LAM_BOT_AGENTS_DIR": "../outside"}, "agents folder must be a relative path"),
         ({"LAM_BOT_AGENTS_DIR": ".github/workflows"}, "must not be inside .github"),
