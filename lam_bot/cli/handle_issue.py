@@ -18,7 +18,15 @@ def _echo_untrusted(text: str) -> None:
     click.echo(untrusted(text))
 
 
+def _echo_untrusted_err(text: str) -> None:
+    from lam_bot.github.logsafe import untrusted
+
+    click.echo(untrusted(text), err=True)
+
+
 def _print_dry_run(result: Any) -> None:
+    for note in result.notes:
+        _echo_untrusted_err(f"note: {note}")
     for line in result.planned:
         click.echo(f"would {line}", err=True)
     if result.local_path is not None:
