@@ -213,6 +213,8 @@ def build_dataset(settings: BuildSettings) -> Built:
         mixed = read_mix(mix, settings.seed)
         tally.mixed_in += len(mixed)
         examples += mixed
+    if not examples and not any(tally.files.values()):
+        raise InputError(f"no agent or skill files found in {', '.join(settings.paths)}")
     if not examples:
         drops = ", ".join(f"{rule} {n}" for rule, n in tally.dropped.items() if n) or "none"
         raise InputError(f"no example is left after curation (files dropped: {drops})")

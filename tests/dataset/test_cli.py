@@ -93,7 +93,8 @@ def test_missing_path_and_empty_input_are_one_line(tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "no such file or directory" in missing.output
     (tmp_path / "empty").mkdir()
     empty = run(str(tmp_path / "empty"), "--out", str(tmp_path / "d"))
-    assert empty.exit_code == 1 and "no example is left" in empty.output
+    assert empty.exit_code == 1, empty.output
+    assert f"no agent or skill files found in {tmp_path / 'empty'}" in empty.output
     assert not (tmp_path / "d").exists()
 
 
@@ -146,3 +147,16 @@ def test_examples_are_in_the_validators_fixed_form(project: Path, tmp_path: Path
     assert len(files) == 1
     assert 'description: "Use when: code changes, review alpha for bugs"' in files[0]
     assert "tools: Read, Grep\n" in files[0] and "  - Read" not in files[0]
+
+
+def test_one_example_is_singular(tmp_path: Path) -> None:
+    skill = tmp_path / "repo" / ".claude" / "skills" / "release-notes"
+    skill.mkdir(parents=True)
+    (skill / "SKILL.md").write_text(
+        "---\nname: release-notes\ndescription: Drafts release notes from merged pull "
+        "requests. Use when preparing a release.\n---\n\n# Release notes\n\n1. List merged PRs\n"
+    )
+    result = run(str(tmp_path / "repo"), "--out", str(tmp_path / "d"), "--valid-fraction", "0")
+    assert result.exit_code == 0, result.output
+    assert "files in: 0 agents, 1 skill; mixed in: 0 examples" in result.output
+    assert "train: 1 example (" in result.output and "1 examples" not in result.output
