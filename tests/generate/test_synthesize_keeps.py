@@ -88,7 +88,7 @@ def plans(draw: st.DrawFn) -> Plan:
         {
             "name": NAMES,
             "description": phrase(8),
-            "parameters": st.lists(parameter(), max_size=3),
+            "parameters": st.lists(parameter(), max_size=3, unique_by=lambda p: p["name"]),
             "returns": phrase(),
         }
     )
@@ -97,7 +97,7 @@ def plans(draw: st.DrawFn) -> Plan:
             "name": NAMES,
             "description": phrase(8),
             "trigger": phrase(),
-            "inputs": st.lists(parameter(), max_size=3),
+            "inputs": st.lists(parameter(), max_size=3, unique_by=lambda p: p["name"]),
             "steps": st.lists(step(), min_size=1, max_size=8, unique_by=lambda s: s["action"]),
             "output": phrase(),
         }
