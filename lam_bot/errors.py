@@ -27,6 +27,10 @@ class BackendError(LamBotError):
     """A model backend failed: not installed, not found, unreachable, out of memory."""
 
 
+class MlxMissing(BackendError):
+    """The `[mlx]` extra is not installed; the message says how to install it."""
+
+
 class GenerationError(LamBotError):
     """Generation finished but produced no acceptable agent; `reasons` says why."""
 

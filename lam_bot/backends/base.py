@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from lam_bot.errors import UsageError
+from lam_bot.errors import MlxMissing, UsageError
 
 if TYPE_CHECKING:
     from lam_bot.settings import GenerateSettings
@@ -48,7 +48,10 @@ class Backend(Protocol):
 
 
 def _mlx(settings: GenerateSettings) -> Backend:
-    from lam_bot.backends.mlx import MlxBackend
+    try:
+        from lam_bot.backends.mlx import MlxBackend
+    except MlxMissing as exc:
+        raise MlxMissing(f"{exc}, or use --backend openai") from None
 
     return MlxBackend(settings.model, settings.adapter)
 

@@ -24,7 +24,7 @@ from lam_bot.backends.model_source import (
     is_download_failure,
     looks_like_path,
 )
-from lam_bot.errors import BackendError
+from lam_bot.errors import BackendError, MlxMissing
 
 try:
     import mlx.core as mx
@@ -32,9 +32,11 @@ try:
     from mlx_lm import load
     from mlx_lm.models.cache import make_prompt_cache, trim_prompt_cache
 except ImportError as exc:  # pragma: no cover - depends on the install
-    raise BackendError(
-        f"the mlx backend needs mlx-lm and llguidance ({exc.name} is missing): "
-        "pip install 'lam-bot[mlx]', or use --backend openai"
+    # lam-bot is installed from its repository (README), not from PyPI; the commands that
+    # have --backend add "or use --backend openai" (backends/base.py).
+    raise MlxMissing(
+        f"the mlx backend needs mlx-lm and llguidance ({exc.name} is missing): install "
+        "the mlx extra: pip install '.[mlx]' in lam-bot's folder"
     ) from None
 
 DEFAULT_SAMPLING: dict[str, float] = {"temp": 0.7, "top_p": 0.8, "top_k": 20}

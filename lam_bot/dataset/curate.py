@@ -4,7 +4,9 @@ Source: the Qwen3-8B-LAM-v4 model card (chendren/lam-training), "Data curation":
 `allowed-tools:` normalised to `tools:` in agents, author/version/licence boilerplate
 stripped, markdown table rows removed (the `|---|` patterns caused repetition loops),
 deduplicated by agent name, examples under 50 or over 30,000 characters dropped, and
-(lam-bot's own reading of "curated") files the validator rejects with errors dropped.
+(lam-bot's own reading of "curated") files the validator rejects with errors or flags
+in its risk review (`risk-*` rules) dropped, and every file in the form `validate --fix`
+writes, so the model never learns a form `validate` warns about.
 
 Each text rule returns the new text and whether it changed anything, so the report can
 count how many files each rule touched; each drop rule has an id in `DROP_RULES`.
@@ -23,10 +25,12 @@ EDIT_RULES = {
     "allowed-tools": "`allowed-tools:` renamed to `tools:` in an agent",
     "boilerplate": "author, version, licence lines stripped",
     "table-rows": "markdown table rows removed",
+    "validator-fix": "`lam-bot validate --fix` rewrites applied",
 }
 DROP_RULES = {
     "unreadable": "the file is not UTF-8 text or is too large",
     "validator-errors": "the validator reports errors",
+    "risk-findings": "the validator's risk review flags it",
     "duplicate-name": "an earlier file (path order) has the same name",
     "too-short": f"example under {MIN_CHARS} characters",
     "too-long": f"example over {MAX_CHARS:,} characters",

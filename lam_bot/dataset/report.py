@@ -52,12 +52,17 @@ def build_report(
     }
 
 
+def _count(number: int, noun: str) -> str:
+    """`1 example`, `2 examples`."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def render_report(report: dict[str, Any]) -> str:
     """The report as a few lines of text for the terminal."""
     files = report["files_in"]
     lines = [
-        f"files in: {files['agent']} agents, {files['skill']} skills; "
-        f"mixed in: {report['mixed_in']} examples"
+        f"files in: {_count(files['agent'], 'agent')}, {_count(files['skill'], 'skill')}; "
+        f"mixed in: {_count(report['mixed_in'], 'example')}"
     ]
     for rule, label in EDIT_RULES.items():
         lines.append(f"  edited  {report['edited'][rule]:>5}  {rule}: {label}")
@@ -66,7 +71,7 @@ def render_report(report: dict[str, Any]) -> str:
     for split in ("train", "valid"):
         counts = report["examples"][split]
         modes = ", ".join(f"{counts[mode]} {mode}" for mode in MODES)
-        lines.append(f"{split}: {sum(counts.values())} examples ({modes})")
+        lines.append(f"{split}: {_count(sum(counts.values()), 'example')} ({modes})")
     chars, tokens = report["characters"], report["estimated_tokens"]
     lines.append(
         f"length: median {chars['median']:,} characters (~{tokens['median']:,} tokens), "

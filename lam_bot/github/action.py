@@ -44,6 +44,7 @@ class ActionResult(NamedTuple):
     planned: tuple[str, ...] = ()
     pull_request: tuple[str, str] | None = None
     local_path: Path | None = None
+    notes: tuple[str, ...] = ()  # dry run: what it could not check
 
 
 def run_url(environ: Mapping[str, str]) -> str | None:
@@ -103,7 +104,10 @@ def run_action(settings: ActionSettings, generate: GenerateFn, progress: Progres
     if isinstance(repo, DryRunRepo):
         local = _write_locally(keep.last, settings.flow.agents_dir)
         result = result._replace(
-            planned=tuple(repo.planned), pull_request=repo.pull_request, local_path=local
+            planned=tuple(repo.planned),
+            pull_request=repo.pull_request,
+            local_path=local,
+            notes=tuple(repo.notes),
         )
     write_outputs(settings.environ, result)
     return result

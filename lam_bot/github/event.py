@@ -56,7 +56,10 @@ def issue_from_branch(branch: str) -> int | None:
 def load_event(name: str | None, path: Path | None) -> Event:
     """Read the event payload at `path` for event `name`."""
     if not name:
-        raise UsageError("no event name: set GITHUB_EVENT_NAME (or run inside GitHub Actions)")
+        raise UsageError(
+            "no event name: pass --event-name or set GITHUB_EVENT_NAME "
+            "(or run inside GitHub Actions)"
+        )
     if path is None:
         raise UsageError("no event payload: pass --event PATH or set GITHUB_EVENT_PATH")
     try:

@@ -63,7 +63,12 @@ def test_edits_are_counted_and_reach_the_examples(project: Path, tmp_path: Path)
         agent_text("gamma", "allowed-tools: Read\nversion: 3\n", "\n| a | b |\n|---|---|\n")
     )
     report = build(project, out=tmp_path / "out")
-    assert report["edited"] == {"allowed-tools": 1, "boilerplate": 1, "table-rows": 1}
+    assert report["edited"] == {
+        "allowed-tools": 1,
+        "boilerplate": 1,
+        "table-rows": 1,
+        "validator-fix": 0,
+    }
     gamma = next(a for a in answers(tmp_path / "out") if a.startswith("---\nname: gamma"))
     assert "tools: Read" in gamma and "allowed-tools" not in gamma
     assert "version" not in gamma and "|" not in gamma

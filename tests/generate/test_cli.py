@@ -25,9 +25,20 @@ def test_writes_the_agent_and_prints_one_line(run: Invoke, tmp_path: Path) -> No
     path = Path(".claude/agents/docker-memory-monitor.md")
     assert (tmp_path / path).is_file()
     line = result.stdout.strip()
-    assert line.startswith(f"{(tmp_path / path).resolve()}  score 100/100  ")
+    assert line.startswith(f"{path}  score 100/100  ")  # relative, as the README shows
     assert line.endswith("s") and " tokens  " in line
     assert result.stderr == ""
+
+
+def test_a_path_outside_the_current_folder_is_printed_whole(
+    run: Invoke, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    result = run("Monitor docker memory", "-q", "--out", str(elsewhere))
+    assert result.exit_code == 0, result.output
+    written = (elsewhere / "docker-memory-monitor.md").resolve()
+    assert written.is_file()
+    assert result.stdout.startswith(f"{written}  score 100/100  ")
 
 
 def test_progress_goes_to_stderr(run: Invoke) -> None:

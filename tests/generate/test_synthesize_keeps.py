@@ -89,7 +89,7 @@ def plans(draw: st.DrawFn) -> Plan:
         {
             "name": NAMES,
             "description": phrase(8),
-            "parameters": st.lists(parameter(), max_size=3),
+            "parameters": st.lists(parameter(), max_size=3, unique_by=lambda p: p["name"]),
             "returns": phrase(),
         }
     )
@@ -98,14 +98,16 @@ def plans(draw: st.DrawFn) -> Plan:
             "name": NAMES,
             "description": phrase(8),
             "trigger": phrase(),
-            "inputs": st.lists(parameter(), max_size=3),
+            "inputs": st.lists(parameter(), max_size=3, unique_by=lambda p: p["name"]),
             "steps": st.lists(step(), min_size=1, max_size=8, unique_by=lambda s: s["action"]),
             "output": phrase(),
         }
     )
     agent = {
         "name": "plan-under-test",
-        "description": draw(phrase(10)),
+        # A verb first: a description without one is description-vacuous (its "Use when"
+        # clause's "use" is no verb), which costs score points.
+        "description": "Checks " + draw(phrase(10)).lower(),
         "role": draw(phrase(4)),
         "tools": draw(st.lists(tools, min_size=1, max_size=8)),
         "skills": draw(st.lists(skills, min_size=1, max_size=6)),

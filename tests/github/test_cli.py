@@ -188,6 +188,7 @@ def test_dry_run_writes_nothing_to_github(
     assert (tmp_path / PATH).read_text().startswith("---\nname: docker-memory-monitor")
     assert "would open a draft pull request lam-bot/issue-1 -> main" in result.stderr
     assert "would create branch lam-bot/issue-1" in result.stderr
+    assert "permission was not checked" not in result.stderr  # it was, with the token
     # Nothing is said as if it had happened.
     for done in (": created", ": opened", ": committed", "#0"):
         assert done not in result.stderr
@@ -204,6 +205,10 @@ def test_dry_run_without_a_token_reads_nothing(
     assert result.exit_code == 0, result.output
     assert github.requests == []
     assert (tmp_path / PATH).is_file()
+    # The labeller's role could not be read: said, not silently assumed (also under -q).
+    assert "permission was not checked (no token)" in result.stderr
+    quiet = invoke(env, "--dry-run", "-q")
+    assert quiet.stderr.count("permission was not checked (no token)") == 1
 
 
 def test_model_text_cannot_issue_workflow_commands(
@@ -228,7 +233,7 @@ def test_model_text_cannot_issue_workflow_commands(
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"GITHUB_EVENT_NAME": ""}, "no event name"),
+        ({"GITHUB_EVENT_NAME": ""}, "no event name: pass --event-name"),
         ({"GITHUB_TOKEN": ""}, "no GitHub token"),
         ({"LAM_BOT_AGENTS_DIR": "../outside"}, "agents folder must be a relative path"),
         ({"LAM_BOT_AGENTS_DIR": ".github/workflows"}, "must not be inside .github"),

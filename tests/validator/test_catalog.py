@@ -219,8 +219,10 @@ def test_bom_agent_is_not_registered() -> None:
 def test_second_yaml_pass() -> None:
     # claude plugin validate 2.1.332 loads `description: Use when: x` (it quotes simple
     # one-line values that fail and parses again) and still fails on continuation lines.
+    # (`x` says nothing, so it is also description-vacuous.)
     assert _rules(check_text(agent_text("name: a\ndescription: Use when: x\n"))) == {
-        "frontmatter-lenient": "warning"
+        "frontmatter-lenient": "warning",
+        "description-vacuous": "warning",
     }
     broken = agent_text("name: a\ndescription: Use\n  user: x\n")
     assert _rules(check_text(broken)) == {"frontmatter-yaml": "error"}

@@ -48,6 +48,13 @@ def test_the_cards_example_plan_is_not_vacuous() -> None:
         ("Expert Python developer. Use PROACTIVELY for refactoring.", "python-pro", False),
         ("Docker monitor. Use when containers run out of memory.", "docker-monitor", False),
         ("Generate release notes from merged pull requests.", "notes", False),
+        # The "use" of "use when" is removed before the verb test, not counted as a verb.
+        ("Use when: x", "reviewer", True),
+        ("Use when x", "reviewer", True),
+        ("Use when the x.", "reviewer", True),
+        ("Use whenever the docker box.", "reviewer", True),
+        ("Use when code changes.", "reviewer", False),
+        ("Use this to review pull requests.", "reviewer", False),
     ],
 )
 def test_description(description: str, name: str, vacuous: bool) -> None:

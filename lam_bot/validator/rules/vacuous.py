@@ -8,8 +8,9 @@ catch that, for generated, hand-written and third-party agents alike. The exact 
 - description-vacuous: the `description`, read as lowercase words (runs of letters and
   digits), either (a) has no word left once the name's own words, the words of "use
   when/whenever/if", STOP_WORDS and numbers are taken out (it only repeats the name),
-  or (b) has no verb: no word in COMMON_VERBS and none ending in a verb ending (-s but
-  not -ss/-us/-is, -ed, -ing, -ize/-ise, -ify, -ate).
+  or (b) has no verb: once "use when/whenever/if" is taken out, no word in COMMON_VERBS
+  and none ending in a verb ending (-s but not -ss/-us/-is, -ed, -ing, -ize/-ise, -ify,
+  -ate), so `Use when: x` has none.
 - description-trigger-empty: a "Use when", "Use whenever" or "Use if" clause in the
   description (any case), or a body line starting "When:", "when:" or "WHEN:", with no
   letter between it and the end of its sentence (`.`, `!`, `?` or `;` followed by a
@@ -133,7 +134,7 @@ def description_problem(text: str, name_words: set[str]) -> str | None:
     content = [w for w in words if w not in name_words and w not in STOP_WORDS]
     if not any(not w.isdigit() for w in content):
         return "the description only repeats the agent's name: say what it does"
-    if not any(_is_verb(w) for w in _WORD.findall(text.lower())):
+    if not any(_is_verb(w) for w in words):  # "use" of "use when" is no verb here
         return "the description has no verb: say what the agent does"
     return None
 
