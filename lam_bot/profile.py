@@ -8,8 +8,8 @@ own inside those bounds: measured on the README's request, its plans ran past 1,
 and 2,048 tokens, filling strings towards their maxLength and opening list item after
 list item. The `small` profile hands the grammar a tighter schema: the same keys in the
 same order, every maxLength and maxItems lowered (never raised, never a minimum
-raised), so every plan it allows is a plan `parse_plan` accepts, and a budget that
-covers the tightened worst case.
+raised) and prose fields held to PROSE_PATTERN, so every plan it allows is a plan
+`parse_plan` accepts, and a budget that covers the tightened worst case.
 
 `auto` (the default) picks `small` for the offline model name (`smollm2`) and for GGUF
 files under SMALL_GGUF_BYTES, `full` for everything else.
@@ -61,6 +61,21 @@ class Profile:
     max_length: tuple[tuple[str, int], ...] = ()
     max_items: tuple[tuple[str, int], ...] = ()
     max_properties: int | None = None
+    # A pattern for the prose fields in PROSE_FIELDS (not names, tools or inputs).
+    prose_pattern: str | None = None
+
+
+# Fields whose text becomes sentences and list items of the agent file (synthesize.py).
+PROSE_FIELDS = frozenset(
+    ("reasoning", "description", "role", "returns", "action", "on_failure", "trigger")
+) | {"output", "constraints"}
+
+# Prose that starts with a letter, stays on one line and does not trail off into `,`,
+# `;` or `:`. The vacuous-content rules (validator/rules/vacuous.py: body-fragment,
+# list-self-numbered) refuse list items with no letter, items that number themselves
+# ("1. 1. …") and items ending in such a fragment; measured on SmolLM2 with the small
+# bounds alone, constraints like "{" made generate refuse both attempts of seeds 0 and 1.
+PROSE_PATTERN = r"^[A-Za-z](?:[^\n]*[^\s,;:])?$"
 
 
 FULL = Profile("full", MAX_PLAN_TOKENS)
@@ -79,6 +94,7 @@ SMALL = Profile(
         ("inputs", 1),
     ),
     max_properties=2,
+    prose_pattern=PROSE_PATTERN,
 )
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (FULL, SMALL)}
@@ -118,6 +134,8 @@ def _tighten(node: Any, key: str | None, profile: Profile) -> None:
         cap = lengths.get(key or "", profile.string_length)
         if cap is not None:
             node["maxLength"] = max(node.get("minLength", 0), min(node["maxLength"], cap))
+    if node.get("type") == "string" and key in PROSE_FIELDS and profile.prose_pattern:
+        node.setdefault("pattern", profile.prose_pattern)
     if node.get("type") == "array" and key in items:
         cap = max(node.get("minItems", 0), items[key])
         node["maxItems"] = min(node.get("maxItems", cap), cap)
