@@ -4,7 +4,7 @@ The plan schema (lam_bot/plan.py) is sized for the LAM model the card describes:
 8 tools, 6 skills of 8 steps, 10 constraints, 1,500 characters of reasoning, and a
 budget (MAX_PLAN_TOKENS) that fits a plan at every count bound. A 135M-parameter model
 decoding on two CPU cores (SmolLM2-135M-Instruct, ~10 tokens/s) does not stop on its
-own inside those bounds: measured on the README's request, its plans ran past 1,024
+own inside those bounds: measured on the Docker request, its plans ran past 1,024
 and 2,048 tokens, filling strings towards their maxLength and opening list item after
 list item. The `small` profile hands the grammar a tighter schema: the same keys in the
 same order, every maxLength and maxItems lowered (never raised, never a minimum
@@ -80,6 +80,8 @@ PROSE_PATTERN = r"^[A-Za-z](?:[^\n]*[^\s,;:])?$"
 
 FULL = Profile("full", MAX_PLAN_TOKENS)
 
+# One parameter a tool and one input a skill: SmolLM2 gives a tool's parameters the same
+# name (seed 1: `parameter-duplicate`, vacuous.py), which no grammar bound prevents.
 SMALL = Profile(
     "small",
     max_tokens=1536,
@@ -90,7 +92,7 @@ SMALL = Profile(
         ("skills", 2),
         ("steps", 3),
         ("constraints", 3),
-        ("parameters", 2),
+        ("parameters", 1),
         ("inputs", 1),
     ),
     max_properties=2,
