@@ -14,7 +14,8 @@ from typing import NamedTuple
 
 from lam_bot.errors import GenerationError, InputError
 from lam_bot.files import atomic_write
-from lam_bot.plan import Plan, parse_plan, plan_json_schema
+from lam_bot.plan import Plan, parse_plan
+from lam_bot.profile import plan_schema_for, settings_profile, token_budget
 from lam_bot.prompt import build_messages, clean_request
 from lam_bot.settings import DEFAULT_MODEL, GenerateSettings
 from lam_bot.synthesize import Grant, agent_filename, safe_agent_path, synthesize
@@ -93,9 +94,12 @@ def generate_agent(
 
     say = progress or (lambda _message: None)
     messages = build_messages(clean_request(request), settings.repeat, feedback)
-    schema = plan_json_schema() if settings.constrained else None
+    schema = plan_schema_for(settings) if settings.constrained else None
+    budget = token_budget(settings)
+    profile = settings_profile(settings).name
     adapter = f", adapter {settings.adapter}" if settings.adapter else ""
-    say(f"backend {settings.backend}, model {settings.model}{adapter}")
+    model = f"model {settings.model}{adapter}"
+    say(f"backend {settings.backend}, {model}, profile {profile}, {budget} tokens")
     backend = get_backend(settings)  # loads the model on first use
     start, tokens, reasons = time.perf_counter(), 0, []
     for attempt in range(1, max(settings.attempts, 1) + 1):
@@ -107,7 +111,7 @@ def generate_agent(
                 schema,
                 seed=seed,
                 temperature=settings.temperature,
-                max_tokens=settings.max_tokens,
+                max_tokens=budget,
             )
             tokens += completion.completion_tokens
             rate = completion.completion_tokens / max(completion.seconds, 1e-9)
@@ -115,9 +119,7 @@ def generate_agent(
                 f"{completion.completion_tokens} tokens in {completion.seconds:.1f}s ({rate:.1f}/s)"
             )
             if completion.cut_off:  # a partial plan never parses; say why instead
-                raise GenerationError(
-                    f"the model's output was cut off at {settings.max_tokens} tokens"
-                )
+                raise GenerationError(f"the model's output was cut off at {budget} tokens")
             accepted = _accept(completion.text)
         except GenerationError as exc:
             reasons.append(f"attempt {attempt}: {exc}")

@@ -279,9 +279,14 @@ def _filler(length: int) -> str:
     return (words * (length // len(words) + 1))[:length].strip().ljust(length, "x")
 
 
-def worst_case_plan() -> Plan:
-    """A plan with every string at its maxLength and every list at maxItems."""
-    schema = plan_json_schema()
+def worst_case_plan(schema: dict[str, Any] | None = None) -> Plan:
+    """A plan with every string at its maxLength and every list at maxItems.
+
+    `schema` defaults to `plan_json_schema()`; a tighter one (lam_bot/profile.py) gives
+    that schema's worst case. Raises pydantic's ValidationError if the result does not
+    parse, i.e. if `schema` allows more than `Plan` does.
+    """
+    schema = schema or plan_json_schema()
     return Plan.model_validate(_fill(schema, schema))
 
 
@@ -294,8 +299,10 @@ def _fill(node: dict[str, Any], schema: dict[str, Any]) -> Any:
     if kind == "object" and "properties" in node:
         return {key: _fill(sub, schema) for key, sub in node["properties"].items()}
     if kind == "object":  # a step's input: the most entries, longest keys and values
-        value = _filler(INPUT_VALUE_LENGTH)
-        return {f"k{i}".ljust(INPUT_KEY_LENGTH, "k"): value for i in range(MAX_INPUT_ENTRIES)}
+        (entry,) = node["patternProperties"].values()
+        value = _filler(entry["anyOf"][0]["maxLength"])
+        count = node.get("maxProperties", MAX_INPUT_ENTRIES)
+        return {f"k{i}".ljust(INPUT_KEY_LENGTH, "k"): value for i in range(count)}
     if kind == "array":
         return [_fill(node["items"], schema) for _ in range(node.get("maxItems", 3))]
     if "enum" in node:

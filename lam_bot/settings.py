@@ -30,6 +30,7 @@ class GenerateSettings:
     attempts: int = 2
     temperature: float | None = None  # None: the backend's default (Qwen3: 0.7)
     seed: int | None = None  # None: a fresh random seed per attempt
-    max_tokens: int = MAX_PLAN_TOKENS
+    max_tokens: int | None = None  # None: the profile's budget (lam_bot/profile.py)
+    profile: str = "auto"  # auto, full or small (lam_bot/profile.py)
     constrained: bool = True
     timeout: float = DEFAULT_TIMEOUT  # openai backend: seconds per connection and read

@@ -59,8 +59,12 @@ def summarize(results: list[Result]) -> dict[str, Any]:
 
 def settings_json(settings: GenerateSettings) -> dict[str, Any]:
     """The generation settings worth keeping (never the API key)."""
-    keys = ("backend", "model", "base_url", "attempts", "temperature", "seed", "max_tokens")
-    return {key: getattr(settings, key) for key in keys}
+    from lam_bot.profile import settings_profile, token_budget
+
+    keys = ("backend", "model", "base_url", "attempts", "temperature", "seed")
+    chosen = {key: getattr(settings, key) for key in keys}
+    profile = settings_profile(settings).name
+    return {**chosen, "max_tokens": token_budget(settings), "profile": profile}
 
 
 def build_report(config: BenchConfig, results: list[Result], seconds: float) -> dict[str, Any]:

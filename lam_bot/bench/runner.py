@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from lam_bot.bench.scorers import ExecScore, score_agent, score_plan
 from lam_bot.bench.suites import Prompt, select_prompts
 from lam_bot.errors import BackendError, GenerationError
+from lam_bot.profile import plan_schema_for, token_budget
 
 if TYPE_CHECKING:
     from lam_bot.backends import Backend, Completion
@@ -149,24 +150,23 @@ def _attempt(
     _score(result, prompt.suite, completion.text)
     result.cut_off = completion.cut_off
     if result.cut_off:
-        result.error = f"the model's output was cut off at {settings.max_tokens} tokens"
+        result.error = f"the model's output was cut off at {token_budget(settings)} tokens"
     return True
 
 
 def _complete(
     backend: Backend, settings: GenerateSettings, prompt: Prompt, condition: Condition, seed: int
 ) -> Completion:
-    from lam_bot.plan import plan_json_schema
     from lam_bot.prompt import build_messages
 
     messages = build_messages(prompt.request, repeat=condition.repeat)
-    schema = plan_json_schema() if condition.constrained else None
+    schema = plan_schema_for(settings) if condition.constrained else None
     return backend.complete(
         messages,
         schema,
         seed=seed,
         temperature=settings.temperature,
-        max_tokens=settings.max_tokens,
+        max_tokens=token_budget(settings),
     )
 
 

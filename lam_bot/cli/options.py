@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from lam_bot.backends.base import BACKENDS
+from lam_bot.profile import PROFILE_CHOICES, SMALL
 from lam_bot.settings import DEFAULT_MODEL, DEFAULT_TIMEOUT, MAX_PLAN_TOKENS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -78,10 +79,18 @@ _OPTIONS = (
     click.option(
         "--max-tokens",
         type=click.IntRange(64, 32768),
-        default=MAX_PLAN_TOKENS,
+        help=f"Output token budget [default: the profile's: {MAX_PLAN_TOKENS} full, "
+        f"{SMALL.max_tokens} small].",
+    ),
+    click.option(
+        "--profile",
+        type=click.Choice(PROFILE_CHOICES),
+        default="auto",
         show_default=True,
-        help="Output token budget; a plan at every count bound fits the default, "
-        "pretty-printed too.",
+        envvar="LAM_BOT_PROFILE",
+        show_envvar=True,
+        help="Plan bounds for the grammar: full (the card's), small (fewer, shorter items "
+        "for a small model); auto picks small for smollm2 and small GGUF files.",
     ),
 )
 

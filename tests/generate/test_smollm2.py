@@ -60,18 +60,15 @@ def test_generate_writes_an_agent_file(tmp_path: Path, monkeypatch: pytest.Monke
     from lam_bot.cli import cli
 
     monkeypatch.chdir(tmp_path)
-    # A budget that bounds the run on two CPU cores: with the card's bounds seed 0 runs
-    # past 2,048 tokens (a clean cut-off), seed 1 writes a 962-token plan scoring 100.
-    args = ["generate", "--model", "smollm2", "--seed", "0", "--max-tokens", "1024", "-q"]
-    args.append(EXAMPLE_REQUEST)
+    # The README's first command on the test's request. `--model smollm2` picks the small
+    # profile (lam_bot/profile.py): with the card's bounds SmolLM2 ran past 1,024 and
+    # 2,048 tokens on seed 0; with the small bounds seeds 0, 1 and 2 each wrote a plan of
+    # about 400 tokens (under a minute here) whose file scores 100.
+    args = ["generate", "--model", "smollm2", "--seed", "0", "-q", EXAMPLE_REQUEST]
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
     written = list((tmp_path / ".claude" / "agents").glob("*.md"))
-    if result.exit_code == 0:
-        assert len(written) == 1 and f"{written[0].name}  score 100/100" in result.stdout
-        checked = check_text(written[0].read_text(), written[0].name)
-        assert checked.errors == () and checked.score == 100
-    else:  # the gate refused every attempt: one clear error, nothing written
-        assert result.exit_code == 1, result.output
-        assert "Traceback" not in result.output
-        assert result.stderr.strip().splitlines()[-1].startswith("Error: ")
-        assert written == []
+    assert len(written) == 1 and f"{written[0].name}  score 100/100" in result.stdout
+    checked = check_text(written[0].read_text(), written[0].name)
+    assert checked.errors == () and checked.score == 100
+    assert [d.rule for d in checked.warnings if not d.rule.startswith("risk-")] == []
