@@ -82,6 +82,11 @@ CASES: dict[str, Callable[[], str]] = {
     "body of one long line": lambda: _fill(HEAD + "description: d" + BODY, "word "),
     "body of fences": lambda: _fill(HEAD + "description: d" + BODY, "```\n~~~\n"),
     "body of table rows": lambda: _fill(HEAD + "description: d" + BODY, "|-|-|-|\n"),
+    "one line of backticks": lambda: _fill(HEAD + "description: d" + BODY, "`"),
+    "list items of backticks": lambda: _fill(HEAD + "description: d" + BODY + "- ", "`"),
+    "tags before hidden": lambda: _fill(HEAD + "description: d" + BODY, "<a ", " hidden"),
+    "items trailing off": lambda: _fill(HEAD + "description: d" + BODY, "- 1,\n"),
+    "credential sigils": lambda: _fill(HEAD + "description: d" + BODY, "$~%"),
     "frontmatter never closed": lambda: _fill(HEAD + "description: d\n", "a: b\n"),
     "blank frontmatter lines": lambda: _fill("---\n", "\n", "---\nbody"),
 }

@@ -138,7 +138,9 @@ def _fence_lines(body: str) -> list[tuple[int, str]]:
             line_start = body.rfind("\n", 0, at) + 1
             if not body[line_start:at].strip(" \t"):
                 found.append((line_start, marker))
-            at = body.find(marker, at + 3)
+            # A line's first marker decides: one look per line keeps this linear.
+            line_end = body.find("\n", at)
+            at = body.find(marker, line_end) if line_end >= 0 else -1
     return sorted(set(found))
 
 

@@ -92,21 +92,37 @@ _IEX_CALL = re.compile(
     r"|invoke-webrequest|new-object[ \t]+(?:system\.)?net\.webclient)\b"
 )
 _PIPE_NEEDLES = ("curl", "wget", "irm", "iwr", "invoke-", "iex")
-_CREDENTIAL = re.compile(
-    r"(?:~|\$home|\$\{home\}|%userprofile%)[/\\]\.(?:ssh|aws|azure|gnupg|kube|docker|netrc"
-    r"|npmrc|pypirc|git-credentials|config[/\\](?:gcloud|gh))\b"
-    r"|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.aws[/\\]credentials\b|\.git-credentials\b"
+_CREDENTIAL_DIRS = (
+    r"[/\\]\.(?:ssh|aws|azure|gnupg|kube|docker|netrc|npmrc|pypirc|git-credentials"
+    r"|config[/\\](?:gcloud|gh))\b"
+)
+_SECRET_NAME = (
+    r"[a-z0-9_]{0,40}"
+    r"(?:token|secret|api_?key|apikey|passw(?:or)?d|access_key|private_key|credential)"
+)
+# Credential material, in two parts. Those starting with `~`, `$` or `%` are searched in
+# the whole text: each expression begins with that literal, which the regex engine finds
+# at C speed. The others only in lines holding one of _CREDENTIAL_WORD_NEEDLES. The two
+# parts never match at the same place, so together they find what one alternation would.
+_DOLLAR_CREDENTIAL = (
+    rf"\$(?:home{_CREDENTIAL_DIRS}|\{{home\}}{_CREDENTIAL_DIRS}"
+    rf"|\{{?{_SECRET_NAME}|env:{_SECRET_NAME})"
+)
+_CREDENTIAL_SIGILS = (
+    ("~", re.compile("~" + _CREDENTIAL_DIRS)),
+    ("%", re.compile("%userprofile%" + _CREDENTIAL_DIRS)),
+    ("$", re.compile(_DOLLAR_CREDENTIAL)),
+)
+_CREDENTIAL_WORD = re.compile(
+    r"\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.aws[/\\]credentials\b|\.git-credentials\b"
     r"|\bapplication_default_credentials\.json"
     r"|(?<![\w.-])\.env\b(?!\.(?:example|sample|template|dist)\b)"
-    r"|(?:\$\{?|process\.env\.|os\.environ\[[\"']|os\.getenv\([\"']|\$env:)[a-z0-9_]{0,40}"
-    r"(?:token|secret|api_?key|apikey|passw(?:or)?d|access_key|private_key|credential)"
-    r"|\bprintenv\b"
+    r"|(?:process\.env\.|os\.environ\[[\"']|os\.getenv\([\"'])" + _SECRET_NAME + r"|\bprintenv\b"
 )
-# Every match of _CREDENTIAL holds one of these (branch by branch), so only lines holding
-# one are searched; words such as "key" or "token" alone would send most lines there.
-_CREDENTIAL_NEEDLES: tuple[str, ...] = ("~/.", "~\\.", "$", "%userprofile%", "id_", ".aws")
-_CREDENTIAL_NEEDLES += (".git-credentials", "application_default_credentials", ".env")
-_CREDENTIAL_NEEDLES += ("process.env.", "os.environ[", "os.getenv(", "printenv")
+# Every match of _CREDENTIAL_WORD holds one of these: "env" stands for `.env`,
+# `process.env.`, `os.environ[`, `os.getenv(` and `printenv`, "credentials" for the
+# `.aws`, `.git-credentials` and gcloud files (each needle costs a scan of the text).
+_CREDENTIAL_WORD_NEEDLES = ("id_", "credentials", "env")
 # Case matters for curl's -d/-F/-T (-f, -t mean other things), so this one runs on the text.
 _NETWORK_SEND = re.compile(
     r"\bcurl\b[^\n]{0,300}?(?:[ \t](?-i:-d|-F|-T)\b|--data|--form|--upload-file"
@@ -147,6 +163,11 @@ _HIDDEN_MARKUP = re.compile(
     re.MULTILINE,
 )
 _HIDDEN_NEEDLES = ("<!--", "]:", "hidden", "display")
+# The farthest a tag's `<` stands before the blank or `display` that makes it hidden
+# markup: `<`, a name of 1 to 10 characters, then at most 200 characters.
+_TAG_REACH = 211
+# A link-reference comment's end, found at C speed (the expression begins with `]`).
+_LINK_COMMENT_END = re.compile(r"\]:[ \t]{0,4}(?:#|<>)")
 _INVISIBLE = re.compile(
     "[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
     "\u3164\ufeff\uffa0\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
@@ -173,7 +194,7 @@ def check_risk(doc: Document) -> list[Finding]:
         *_capped(_pipe_to_shell(lower) if _may_pipe(lower) else iter(())),
         *_capped(_credential_send(text, lower)),
         *_capped(_override(lower)),
-        *_capped(_hidden_content(doc)),
+        *_capped(_hidden_content(doc, lower)),
         *_capped(_invisible(text)),
         *_bypass_bash(doc),
     ]
@@ -244,16 +265,38 @@ def _piped_at(lower: str, line: _Line) -> int | None:
 
 def _credential_send(text: str, lower: str) -> Iterator[Finding]:
     sends: bool | None = None  # looked for once, and only when credentials are named
-    for line in _lines_with(lower, _CREDENTIAL_NEEDLES):
-        match = _CREDENTIAL.search(lower, line.start, line.end)
-        if match is None:
-            continue
+    for line, match in _credentials(lower):
         if sends is None:
             sends = any(needle in lower for needle in _SEND_NEEDLES)
         if sends and _send_near(text, line):
             what = text[match.start() : match.end()]
             message = f"credential material ({what!r}) near a network send: it could leave"
             yield _at("risk-credential-send", line, match.start(), message + " the machine")
+
+
+def _credentials(lower: str) -> list[tuple[_Line, re.Match[str]]]:
+    """Each line naming credential material, with its first (leftmost) such match."""
+    first: dict[int, re.Match[str]] = {}
+    for sigil, pattern in _CREDENTIAL_SIGILS:
+        if sigil in lower:  # one character: found at memchr's speed
+            for match in pattern.finditer(lower):
+                _keep_first(first, lower, match)
+    for line in _lines_with(lower, _CREDENTIAL_WORD_NEEDLES):
+        word = _CREDENTIAL_WORD.search(lower, line.start, line.end)
+        if word:
+            _keep_first(first, lower, word)
+    found = []
+    for start, match in sorted(first.items()):
+        end = lower.find("\n", start)
+        line = _Line(lower.count("\n", 0, start) + 1, start, len(lower) if end < 0 else end)
+        found.append((line, match))
+    return found
+
+
+def _keep_first(first: dict[int, re.Match[str]], lower: str, match: re.Match[str]) -> None:
+    start = lower.rfind("\n", 0, match.start()) + 1
+    if start not in first or match.start() < first[start].start():
+        first[start] = match
 
 
 def _send_near(text: str, line: _Line) -> bool:
@@ -274,13 +317,17 @@ def _override(lower: str) -> Iterator[Finding]:
             yield _at("risk-override-instructions", line, match.start(), message)
 
 
-def _hidden_content(doc: Document) -> Iterator[Finding]:
+def _hidden_content(doc: Document, lower: str) -> Iterator[Finding]:
     body = doc.body
-    if "<" not in body and "]:" not in body:
+    # A sieve on the whole text first (`lower` is it lowercased): markup needs a `<` and
+    # one of three words, a link-reference comment a `]` and its end. Most bodies have
+    # neither, and are neither fence-blanked nor lowercased again.
+    tags = "<" in body and ("<!--" in lower or "hidden" in lower or "display" in lower)
+    if not tags and not ("]" in body and _LINK_COMMENT_END.search(body)):
         return
     prose = _lower(blank_fences(body))
     for line in _lines_with(prose, _HIDDEN_NEEDLES):
-        at = _outside_code(_HIDDEN_MARKUP, prose, line.start, line.end)
+        at = _hidden_at(prose, line.start, line.end)
         if at is not None:
             what = "an HTML comment" if prose.startswith("<!--", at) else "hidden markup"
             message = f"{what} in the body: the rendered page hides it from a reviewer"
@@ -288,15 +335,39 @@ def _hidden_content(doc: Document) -> Iterator[Finding]:
             yield _at("risk-hidden-content", line, at, message)
 
 
-def _outside_code(pattern: re.Pattern[str], text: str, start: int, end: int) -> int | None:
-    """Where `pattern` first matches in the line text[start:end] outside an inline code span."""
-    ticks, seen = 0, start
-    for match in pattern.finditer(text, start, end):
-        ticks += text.count("`", seen, match.start())
-        seen = match.start()
+def _hidden_at(text: str, start: int, end: int) -> int | None:
+    """Where _HIDDEN_MARKUP first matches in the line text[start:end] outside an inline
+    code span (an even number of backticks before it), or None.
+
+    It is tried only where a match can begin: the line's start, each `<!--`, and each
+    `<` within _TAG_REACH of a `hidden` or `display` that could end it. Matches follow
+    one another as `finditer` gives them, but a line of many tags costs linear time.
+    """
+    starts = {start, *_all(text, "<!--", start, end)}
+    for word, blank in (("hidden", 1), ("display", 0)):
+        reached = start  # the `<`s before this are collected already
+        for at in _all(text, word, start, end):
+            low, high = max(at - blank - _TAG_REACH, reached), at - blank + 1
+            starts.update(_all(text, "<", low, high))
+            reached = max(reached, high)
+    ticks, seen, resume = 0, start, start
+    for position in sorted(starts):
+        match = None if position < resume else _HIDDEN_MARKUP.match(text, position, end)
+        if match is None:
+            continue
+        ticks += text.count("`", seen, position)
+        seen, resume = position, match.end()
         if not ticks % 2:
-            return match.start()
+            return position
     return None
+
+
+def _all(text: str, needle: str, start: int, end: int) -> Iterator[int]:
+    """The offsets of `needle` in text[start:end], left to right, not overlapping."""
+    at = text.find(needle, start, end)
+    while at >= 0:
+        yield at
+        at = text.find(needle, at + len(needle), end)
 
 
 def _invisible(text: str) -> Iterator[Finding]:
