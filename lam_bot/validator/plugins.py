@@ -124,18 +124,20 @@ def inside(root: str, relative: str) -> str | None:
     """
     if not relative or os.path.isabs(relative) or "\0" in relative:
         return None
-    path = os.path.normpath(os.path.join(root, relative))
-    if not _within(os.path.abspath(root), os.path.abspath(path)):
+    base = os.path.abspath(root)
+    target = os.path.normpath(os.path.join(base, relative))
+    if not _within(base, target):
         return None
-    return None if _links_out(root, path) else path
+    below = target[len(base) :].lstrip(os.sep) or os.curdir  # as os.path.relpath says it
+    return None if _links_out(root, below) else os.path.normpath(os.path.join(root, relative))
 
 
-def _links_out(root: str, path: str) -> bool:
-    """A symbolic link between `root` and `path` (inclusive) points outside `root`."""
+def _links_out(root: str, below: str) -> bool:
+    """A symbolic link between `root` and `root`/`below` (inclusive) points outside `root`."""
     base = os.path.normpath(root)
-    below = os.path.relpath(path, base).split(os.sep)
-    for depth in range(1, len(below) + 1):
-        step = os.path.join(base, *below[:depth])
+    parts = below.split(os.sep)
+    for depth in range(1, len(parts) + 1):
+        step = os.path.join(base, *parts[:depth])
         if os.path.islink(step) and not _within(os.path.realpath(base), os.path.realpath(step)):
             return True
     return False
