@@ -285,11 +285,12 @@ def _credentials(lower: str) -> list[tuple[_Line, re.Match[str]]]:
         word = _CREDENTIAL_WORD.search(lower, line.start, line.end)
         if word:
             _keep_first(first, lower, word)
-    found = []
+    found, number, counted = [], 1, 0
     for start, match in sorted(first.items()):
+        number += lower.count("\n", counted, start)  # each stretch counted once
+        counted = start
         end = lower.find("\n", start)
-        line = _Line(lower.count("\n", 0, start) + 1, start, len(lower) if end < 0 else end)
-        found.append((line, match))
+        found.append((_Line(number, start, len(lower) if end < 0 else end), match))
     return found
 
 

@@ -133,6 +133,14 @@ class _Body:
         """The file line number of the line whose leading newline is at offset `at`."""
         return self.first + self.text.count("\n", 0, at)
 
+    def line_numbers(self, starts: list[int]) -> Iterator[int]:
+        """`line_number` of each of the ascending `starts`, counting each stretch once."""
+        number, counted = self.first, 0
+        for at in starts:
+            number += self.text.count("\n", counted, at)
+            counted = at
+            yield number
+
     def line(self, at: int) -> str:
         """The line whose leading newline is at offset `at`, without newlines."""
         end = self.text.find("\n", at + 1)
@@ -253,10 +261,10 @@ def _duplicate_parameters(body: _Body) -> Iterator[Finding]:
     headings = [match.start() for match in _HEADING_LINE.finditer(body.text)]
     seen: dict[str, int] = {}
     section = 0
-    for start, name in found:
+    numbers = body.line_numbers([start for start, _ in found])
+    for (start, name), number in zip(found, numbers, strict=True):
         if bisect(headings, start) != section:
             section, seen = bisect(headings, start), {}
-        number = body.line_number(start)
         if name in seen:
             message = f"parameter `{name}` is defined twice in this section (line {seen[name]})"
             yield warning(number, 1, "parameter-duplicate", message)
