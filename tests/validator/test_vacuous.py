@@ -122,3 +122,31 @@ def test_vacuous_findings_are_warnings_that_cost_points() -> None:
     assert {d.severity for d in result.diagnostics} == {"warning"}
     clean = check_text(agent_text(HEAD, BODY + "## Process\n\n1. Run the tests.\n"), kind="agent")
     assert result.score == clean.score - 5  # the "no degenerate content" points
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        # Trailing off is read from the end of the line: markup after the last word is
+        # dropped first, and the word must hold a `,` or `;`.
+        ("- The service is a `,.`**\n", {"body-fragment"}),
+        ("- Run it with 12;.__ \n", {"body-fragment"}),
+        ("- Run it with 1;2.__ \n", set()),
+        ("- Run it with a, b.\n", set()),
+        ("  - `x`\n", set()),
+        ("- **`1`**\n", {"body-fragment"}),
+    ],
+)
+def test_body_fragment_edges(extra: str, expected: set[str]) -> None:
+    assert body_rules(extra) == expected
+
+
+def test_parameter_duplicates_name_the_first_line_in_a_long_body() -> None:
+    items = "".join(f"- `p{n}`: input {n}\n" for n in range(200))
+    text = agent_text(HEAD, BODY + items + "- `p7`: again\n")
+    result = check_text(text, kind="agent")
+    (finding,) = [d for d in result.diagnostics if d.rule == "parameter-duplicate"]
+    lines = text.split("\n")
+    assert lines[finding.line - 1] == "- `p7`: again"
+    first = int(finding.message.rsplit("line ", 1)[1].rstrip(")"))
+    assert lines[first - 1] == "- `p7`: input 7"
