@@ -87,6 +87,8 @@ CASES: dict[str, Callable[[], str]] = {
     "tags before hidden": lambda: _fill(HEAD + "description: d" + BODY, "<a ", " hidden"),
     "items trailing off": lambda: _fill(HEAD + "description: d" + BODY, "- 1,\n"),
     "credential sigils": lambda: _fill(HEAD + "description: d" + BODY, "$~%"),
+    "one line of credentials": lambda: _fill(HEAD + "description: d" + BODY, "$token"),
+    "lines of tags, closed": lambda: _fill(HEAD + "description: d" + BODY, "<a" * 100 + "> hidden\n"),
     "frontmatter never closed": lambda: _fill(HEAD + "description: d\n", "a: b\n"),
     "blank frontmatter lines": lambda: _fill("---\n", "\n", "---\nbody"),
 }

@@ -166,6 +166,7 @@ _HIDDEN_NEEDLES = ("<!--", "]:", "hidden", "display")
 # The farthest a tag's `<` stands before the blank or `display` that makes it hidden
 # markup: `<`, a name of 1 to 10 characters, then at most 200 characters.
 _TAG_REACH = 211
+_HIDDEN_TAIL = re.compile(r"[ \t]hidden\b|display:[ \t]*none")
 # A link-reference comment's end, found at C speed (the expression begins with `]`).
 _LINK_COMMENT_END = re.compile(r"\]:[ \t]{0,4}(?:#|<>)")
 _INVISIBLE = re.compile(
@@ -279,12 +280,12 @@ def _credentials(lower: str) -> list[tuple[_Line, re.Match[str]]]:
     first: dict[int, re.Match[str]] = {}
     for sigil, pattern in _CREDENTIAL_SIGILS:
         if sigil in lower:  # one character: found at memchr's speed
-            for match in pattern.finditer(lower):
-                _keep_first(first, lower, match)
-    for line in _lines_with(lower, _CREDENTIAL_WORD_NEEDLES):
-        word = _CREDENTIAL_WORD.search(lower, line.start, line.end)
-        if word:
-            _keep_first(first, lower, word)
+            _keep_first(first, lower, pattern.finditer(lower))
+    words = (
+        _CREDENTIAL_WORD.search(lower, line.start, line.end)
+        for line in _lines_with(lower, _CREDENTIAL_WORD_NEEDLES)
+    )
+    _keep_first(first, lower, (match for match in words if match))
     found, number, counted = [], 1, 0
     for start, match in sorted(first.items()):
         number += lower.count("\n", counted, start)  # each stretch counted once
@@ -294,10 +295,22 @@ def _credentials(lower: str) -> list[tuple[_Line, re.Match[str]]]:
     return found
 
 
-def _keep_first(first: dict[int, re.Match[str]], lower: str, match: re.Match[str]) -> None:
-    start = lower.rfind("\n", 0, match.start()) + 1
-    if start not in first or match.start() < first[start].start():
-        first[start] = match
+def _keep_first(
+    first: dict[int, re.Match[str]], lower: str, matches: Iterator[re.Match[str]]
+) -> None:
+    """Record in `first` (line start -> match) the first of `matches` (in text order) on
+    each line, unless an earlier match on that line is there already. Each stretch of
+    the text is looked through once, however many matches a line holds."""
+    line_end = -1
+    for match in matches:
+        at = match.start()
+        if at <= line_end:
+            continue  # a later match on the line just recorded
+        start = lower.rfind("\n", max(line_end, 0), at) + 1  # the last line's end at most
+        end = lower.find("\n", at)
+        line_end = len(lower) if end < 0 else end
+        if start not in first or at < first[start].start():
+            first[start] = match
 
 
 def _send_near(text: str, line: _Line) -> bool:
@@ -345,12 +358,11 @@ def _hidden_at(text: str, start: int, end: int) -> int | None:
     one another as `finditer` gives them, but a line of many tags costs linear time.
     """
     starts = {start, *_all(text, "<!--", start, end)}
-    for word, blank in (("hidden", 1), ("display", 0)):
-        reached = start  # the `<`s before this are collected already
-        for at in _all(text, word, start, end):
-            low, high = max(at - blank - _TAG_REACH, reached), at - blank + 1
-            starts.update(_all(text, "<", low, high))
-            reached = max(reached, high)
+    reached = start  # the `<`s before this are collected already
+    for tail in sorted(_tails(text, start, end)):
+        low, high = max(tail - _TAG_REACH, reached), tail + 1
+        starts.update(_all(text, "<", low, high))
+        reached = max(reached, high)
     ticks, seen, resume = 0, start, start
     for position in sorted(starts):
         match = None if position < resume else _HIDDEN_MARKUP.match(text, position, end)
@@ -361,6 +373,17 @@ def _hidden_at(text: str, start: int, end: int) -> int | None:
         if not ticks % 2:
             return position
     return None
+
+
+def _tails(text: str, start: int, end: int) -> Iterator[int]:
+    """Where a hidden-markup tag can end in the line text[start:end]: each blank before
+    `hidden` and each `display:` that says `none` (what _HIDDEN_MARKUP's tag ends with)."""
+    for at in _all(text, "hidden", start, end):
+        if at > start and text[at - 1] in " \t" and _HIDDEN_TAIL.match(text, at - 1, end):
+            yield at - 1
+    for at in _all(text, "display", start, end):
+        if _HIDDEN_TAIL.match(text, at, end):
+            yield at
 
 
 def _all(text: str, needle: str, start: int, end: int) -> Iterator[int]:

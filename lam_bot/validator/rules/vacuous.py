@@ -218,6 +218,14 @@ def _may_trail_off(text: str) -> bool:
     return "," in last or ";" in last
 
 
+def _item(line: str) -> re.Match[str] | None:
+    """The list item `line` is, or None: it starts with a blank, `-`, `*`, `+` or an ASCII
+    digit (the sieves' `\\d` also takes other scripts' digits), and matches _ITEM."""
+    if line[:1] in (" ", "\t") or line[:1] in "-*+0123456789":
+        return _ITEM.fullmatch(line)
+    return None
+
+
 def _fragments(body: _Body) -> Iterator[Finding]:
     # The lines a sieve points at: items that may have no letter, and (searched from
     # the end, in the reversed text) lines whose last word may trail off.
@@ -227,7 +235,7 @@ def _fragments(body: _Body) -> Iterator[Finding]:
         starts.add(body.text.rfind("\n", 0, len(body.text) - match.start()))
     for start in sorted(starts):
         line = body.line(start)
-        item = _ITEM.fullmatch(line)
+        item = _item(line)
         if item is None or not _may_trail_off(item["text"] or ""):
             continue
         if _RULE_CHARS.issuperset(line):
@@ -245,7 +253,7 @@ def _fragments(body: _Body) -> Iterator[Finding]:
 
 def _self_numbered(body: _Body) -> Iterator[Finding]:
     for match in _SELF_NUMBERED_ITEM.finditer(body.text):
-        item = _ITEM.fullmatch(body.line(match.start()))
+        item = _item(body.line(match.start()))
         if item and item["number"] is not None and _OWN_NUMBER.match(item["text"] or ""):
             message = "a numbered list item that numbers itself again"
             number = body.line_number(match.start())
