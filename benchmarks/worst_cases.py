@@ -52,6 +52,7 @@ def _keys(prefix: str, value: str) -> str:
     return prefix + "".join(f"k{i:07d}{value}\n" for i in range(count)) + BODY[1:]
 
 
+TAGS_THEN_HIDDEN = "<a" * 100 + "> hidden\n"  # every `<` within reach of a real `hidden`
 CASES: dict[str, Callable[[], str]] = {
     # The plain-description quoting once took quadratic time on blanks.
     "description of blanks with a colon": lambda: _fill(HEAD + "description: a: ", " ", "b" + BODY),
@@ -88,7 +89,7 @@ CASES: dict[str, Callable[[], str]] = {
     "items trailing off": lambda: _fill(HEAD + "description: d" + BODY, "- 1,\n"),
     "credential sigils": lambda: _fill(HEAD + "description: d" + BODY, "$~%"),
     "one line of credentials": lambda: _fill(HEAD + "description: d" + BODY, "$token"),
-    "lines of tags, closed": lambda: _fill(HEAD + "description: d" + BODY, "<a" * 100 + "> hidden\n"),
+    "lines of tags, closed": lambda: _fill(HEAD + "description: d" + BODY, TAGS_THEN_HIDDEN),
     "frontmatter never closed": lambda: _fill(HEAD + "description: d\n", "a: b\n"),
     "blank frontmatter lines": lambda: _fill("---\n", "\n", "---\nbody"),
 }
