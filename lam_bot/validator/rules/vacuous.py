@@ -30,8 +30,10 @@ catch that, for generated, hand-written and third-party agents alike. The exact 
 
 lam-bot's synthesis writes steps as a numbered list, parameters as `- Parameter \\`x\\``
 and inputs as `- Input \\`x\\``, so its output is fully covered; the same shapes are
-what people write by hand. Each test reads lines with str methods and anchored regexes
-whose repetitions are bounded, so its cost is linear in the file.
+what people write by hand. Each body test first finds the lines it may report with a
+regular expression that begins with a newline (the trailing-off test searches the
+reversed text), then reads only those lines with str methods and anchored regexes whose
+repetitions are bounded, so its cost is linear in the file.
 """
 
 from __future__ import annotations
@@ -145,10 +147,6 @@ class _Body:
         """The line whose leading newline is at offset `at`, without newlines."""
         end = self.text.find("\n", at + 1)
         return self.text[at + 1 : None if end < 0 else end]
-
-    def line_start(self, at: int) -> int:
-        """The offset of the newline that begins the line holding offset `at`."""
-        return self.text.rfind("\n", 0, at + 1)
 
 
 def _capped(findings: Iterator[Finding]) -> list[Finding]:
@@ -271,7 +269,7 @@ def _duplicate_parameters(body: _Body) -> Iterator[Finding]:
     section = 0
     numbers = body.line_numbers([start for start, _ in found])
     for (start, name), number in zip(found, numbers, strict=True):
-        if bisect(headings, start) != section:
+        if bisect(headings, start) != section:  # a heading came between: a new section
             section, seen = bisect(headings, start), {}
         if name in seen:
             message = f"parameter `{name}` is defined twice in this section (line {seen[name]})"
